@@ -1,0 +1,3 @@
+from monban.cli import main
+
+main()

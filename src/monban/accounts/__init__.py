@@ -1,0 +1,1 @@
+"""Accounts, organisations and their settings."""

@@ -1,0 +1,51 @@
+"""What an account and an organisation are, as the rest of Monban sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from monban.accounts.org_settings import OrgSettings
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    SUPPORT = "support"
+    MEMBER = "member"
+
+
+ADMIN_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.SUPPORT})
+
+
+@dataclass(frozen=True, slots=True)
+class Org:
+    id: str
+    name: str
+    slug: str
+    settings: OrgSettings
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    org_id: str | None
+    role: Role | None
+    email: str | None
+    phone: str | None
+    username: str | None
+    display_name: str
+    language: str
+    timezone: str
+    password_hash: str | None
+    password_changed_at: datetime | None
+    disabled: bool
+    is_superadmin: bool
+    created_at: datetime
+
+    @property
+    def label(self) -> str:
+        return self.email or self.phone or self.username or self.id

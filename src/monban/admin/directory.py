@@ -1,0 +1,231 @@
+"""Creating and changing organisations, accounts, passwords and allowed-IP lists.
+
+Each change is one transaction with its audit event. Callers check permissions first
+(admin/permissions.py); the CLI acts as the operator and has no actor."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import Connection
+
+from monban.accounts.identifiers import (
+    classify,
+    normalise_email,
+    normalise_phone,
+    normalise_username,
+)
+from monban.accounts.model import Account, Org, Role
+from monban.accounts.org_settings import OrgSettings
+from monban.clock import Clock
+from monban.db.database import Database
+from monban.errors import SignInError
+from monban.network.ip_rules import parse_rule
+from monban.passwords.hasher import PasswordHasher
+from monban.passwords.rules import check_new_password
+from monban.store import accounts, audit, ip_rules, orgs, sessions
+from monban.store.ids import new_id
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+LANGUAGES = ("ja", "en")
+
+
+class Directory:
+    def __init__(self, db: Database, hasher: PasswordHasher, clock: Clock) -> None:
+        self._db = db
+        self._hasher = hasher
+        self._clock = clock
+
+    # Organisations -------------------------------------------------------------------
+    async def create_org(self, name: str, slug: str, actor_id: str | None = None) -> Org:
+        slug = slug.strip().lower()
+        if not _SLUG.match(slug) or not name.strip():
+            raise SignInError("INVALID_REQUEST", detail={"field": "slug"})
+        org = Org(id=new_id(), name=name.strip()[:200], slug=slug, settings=OrgSettings(),
+                  created_at=self._clock.now())
+        await self._db.run(_insert_org, org, actor_id)
+        return org
+
+    async def org(self, key: str) -> Org:
+        found = await self._db.run(orgs.get_by_slug_or_id, key, write=False)
+        if found is None:
+            raise SignInError("NOT_FOUND", detail={"org": key[:64]})
+        return found
+
+    async def list_orgs(self) -> Sequence[Org]:
+        return await self._db.run(orgs.list_all, write=False)
+
+    async def update_settings(self, org: Org, changes: dict[str, Any],
+                              actor_id: str | None = None) -> OrgSettings:
+        merged = {**org.settings.model_dump(), **changes}
+        try:
+            settings = OrgSettings.model_validate(merged)
+        except ValueError as exc:
+            raise SignInError("INVALID_REQUEST", detail={"fields": sorted(changes)}) from exc
+        await self._db.run(_save_settings, org, settings, sorted(changes), actor_id,
+                           self._clock.now())
+        return settings
+
+    async def add_domain(self, org: Org, domain: str) -> None:
+        await self._db.run(orgs.add_domain, org.id, normalise_email("x@" + domain).split("@")[1])
+
+    async def domains(self, org: Org) -> list[str]:
+        return await self._db.run(orgs.domains, org.id, write=False)
+
+    # Accounts ------------------------------------------------------------------------
+    async def create_account(
+        self, *, display_name: str, email: str | None = None, phone: str | None = None,
+        username: str | None = None, password: str | None = None, org: Org | None = None,
+        role: Role | None = None, language: str = "ja", timezone: str = "Asia/Tokyo",
+        superadmin: bool = False, actor_id: str | None = None,
+    ) -> Account:
+        if not (email or phone or username):
+            raise SignInError("INVALID_REQUEST", detail={"field": "identifier"})
+        if language not in LANGUAGES:
+            raise SignInError("INVALID_REQUEST", detail={"field": "language"})
+        OrgSettings(timezone=timezone)  # validates the zone name
+        password_hash = None
+        if password is not None:
+            password_hash = await self._hasher.hash(check_new_password(password))
+        now = self._clock.now()
+        account = Account(
+            id=new_id(), org_id=org.id if org else None,
+            role=(role or Role.MEMBER) if org else None,
+            email=normalise_email(email) if email else None,
+            phone=normalise_phone(phone) if phone else None,
+            username=normalise_username(username) if username else None,
+            display_name=(display_name.strip() or "?")[:200], language=language,
+            timezone=timezone, password_hash=password_hash,
+            password_changed_at=now if password_hash else None, disabled=False,
+            is_superadmin=superadmin, created_at=now)
+        await self._db.run(_insert_account, account, actor_id)
+        return account
+
+    async def account(self, key: str) -> Account:
+        """By id, email, mobile number or username."""
+        found = await self._db.run(_find_account, key, write=False)
+        if found is None:
+            raise SignInError("NOT_FOUND", detail={"account": "?"})
+        return found
+
+    async def members(self, org: Org | None) -> Sequence[Account]:
+        return await self._db.run(accounts.list_for_org, org.id if org else None, write=False)
+
+    async def set_password(self, account: Account, password: str, actor_id: str | None = None,
+                           end_sessions: bool = False) -> None:
+        password_hash = await self._hasher.hash(check_new_password(password))
+        await self._db.run(_set_password, account, password_hash, actor_id, end_sessions,
+                           self._clock.now())
+
+    async def update_account(self, account: Account, actor_id: str | None = None,
+                             **changes: Any) -> Account:
+        allowed = {"display_name", "language", "timezone", "disabled", "role"}
+        if set(changes) - allowed:
+            raise SignInError("INVALID_REQUEST", detail={"fields": sorted(set(changes) - allowed)})
+        if "language" in changes and changes["language"] not in LANGUAGES:
+            raise SignInError("INVALID_REQUEST", detail={"field": "language"})
+        if "timezone" in changes:
+            OrgSettings(timezone=changes["timezone"])
+        if "role" in changes:
+            if account.org_id is None:
+                raise SignInError("INVALID_REQUEST", detail={"field": "role"})
+            changes["role"] = Role(changes["role"])
+        updated = replace(account, **changes)
+        stored = {k: (v.value if isinstance(v, Role) else v) for k, v in changes.items()}
+        await self._db.run(_update_account, account, stored, actor_id, self._clock.now())
+        return updated
+
+    # Allowed IPs -----------------------------------------------------------------------
+    async def ip_rules(self, scope: str, owner_id: str) -> Sequence[ip_rules.IpRule]:
+        return await self._db.run(ip_rules.list_for, scope, owner_id, write=False)
+
+    async def add_ip_rule(self, scope: str, owner_id: str, cidr: str, name: str,
+                          actor_id: str | None = None) -> ip_rules.IpRule:
+        network = parse_rule(cidr)
+        rule = ip_rules.IpRule(id=new_id(), scope=scope, owner_id=owner_id,
+                               cidr=str(network), name=(name.strip() or str(network))[:100],
+                               created_at=self._clock.now())
+        await self._db.run(_add_rule, rule, actor_id)
+        return rule
+
+    async def remove_ip_rule(self, scope: str, owner_id: str, rule_id: str,
+                             actor_id: str | None = None) -> None:
+        removed = await self._db.run(_remove_rule, scope, owner_id, rule_id, actor_id,
+                                     self._clock.now())
+        if not removed:
+            raise SignInError("NOT_FOUND")
+
+    # Audit -----------------------------------------------------------------------------
+    async def audit(self, query: audit.AuditQuery) -> Sequence[audit.AuditEvent]:
+        return await self._db.run(audit.query, query, write=False)
+
+
+def _event(conn: Connection, event: str, at: Any, actor_id: str | None, **fields: Any) -> None:
+    audit.record(conn, audit.AuditEvent(at=at, event=event, outcome="success",
+                                        actor_id=actor_id, **fields))
+
+
+def _insert_org(conn: Connection, org: Org, actor_id: str | None) -> None:
+    orgs.insert(conn, org)
+    _event(conn, "org.created", org.created_at, actor_id, org_id=org.id,
+           detail={"slug": org.slug})
+
+
+def _save_settings(conn: Connection, org: Org, settings: OrgSettings, fields: list[str],
+                   actor_id: str | None, now: Any) -> None:
+    orgs.save_settings(conn, org.id, settings)
+    _event(conn, "org.settings_changed", now, actor_id, org_id=org.id,
+           detail={k: getattr(settings, k) for k in fields})
+
+
+def _insert_account(conn: Connection, account: Account, actor_id: str | None) -> None:
+    accounts.insert(conn, account)
+    _event(conn, "account.created", account.created_at, actor_id, account_id=account.id,
+           org_id=account.org_id, identifier=account.label,
+           detail={"role": account.role.value if account.role else None})
+
+
+def _find_account(conn: Connection, key: str) -> Account | None:
+    found = accounts.get(conn, key)
+    if found is None and (parsed := classify(key)) is not None:
+        found = accounts.find(conn, parsed)
+    return found
+
+
+def _set_password(conn: Connection, account: Account, password_hash: str,
+                  actor_id: str | None, end_sessions: bool, now: Any) -> None:
+    accounts.set_password_hash(conn, account.id, password_hash, now)
+    ended = sessions.end_all(conn, account.id, now) if end_sessions else 0
+    _event(conn, "account.password_set", now, actor_id, account_id=account.id,
+           org_id=account.org_id, detail={"ended_sessions": ended})
+
+
+def _update_account(conn: Connection, account: Account, changes: dict[str, Any],
+                    actor_id: str | None, now: Any) -> None:
+    accounts.update_fields(conn, account.id, **changes)
+    if changes.get("disabled"):
+        sessions.end_all(conn, account.id, now)
+    _event(conn, "account.updated", now, actor_id, account_id=account.id,
+           org_id=account.org_id, detail=changes)
+
+
+def _add_rule(conn: Connection, rule: ip_rules.IpRule, actor_id: str | None) -> None:
+    ip_rules.add(conn, rule)
+    _event(conn, "ip_rule.added", rule.created_at, actor_id,
+           account_id=rule.owner_id if rule.scope == "account" else None,
+           org_id=rule.owner_id if rule.scope == "org" else None,
+           detail={"scope": rule.scope, "cidr": rule.cidr, "name": rule.name})
+
+
+def _remove_rule(conn: Connection, scope: str, owner_id: str, rule_id: str,
+                 actor_id: str | None, now: Any) -> bool:
+    removed = ip_rules.remove(conn, scope, owner_id, rule_id)
+    if removed:
+        _event(conn, "ip_rule.removed", now, actor_id,
+               account_id=owner_id if scope == "account" else None,
+               org_id=owner_id if scope == "org" else None,
+               detail={"scope": scope, "rule": rule_id})
+    return removed

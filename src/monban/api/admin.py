@@ -1,0 +1,216 @@
+"""/api/v1/orgs and /api/v1/accounts: organisation and member administration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from monban.accounts.model import Account, Org, Role
+from monban.admin.permissions import require_admin, require_superadmin, require_support
+from monban.api.auth import current_session
+from monban.api.models import (
+    NewAccount,
+    NewDomain,
+    NewIpRule,
+    NewOrg,
+    OrgSettingsPatch,
+    SetPassword,
+    UpdateMember,
+)
+from monban.api.views import account_view, audit_view, org_view, rule_view, session_view
+from monban.edge.request_facts import request_info
+from monban.errors import SignInError
+from monban.runtime import Runtime
+from monban.sessions.service import Authenticated
+from monban.store.audit import AuditQuery
+
+router = APIRouter(prefix="/api/v1", tags=["administration"])
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+async def _org(request: Request, key: str, actor: Account, admin: bool = True) -> Org:
+    org = await _runtime(request).directory.org(key)
+    (require_admin if admin else require_support)(actor, org.id)
+    return org
+
+
+async def _member(request: Request, org: Org, account_id: str) -> Account:
+    account = await _runtime(request).directory.account(account_id)
+    if account.org_id != org.id:
+        raise SignInError("NOT_FOUND")
+    return account
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError as exc:
+        raise SignInError("INVALID_REQUEST", detail={"field": "role"}) from exc
+
+
+@router.post("/orgs", status_code=201)
+async def create_org(body: NewOrg, request: Request,
+                     auth: Authenticated = Depends(current_session)) -> Any:
+    require_superadmin(auth.account)
+    org = await _runtime(request).directory.create_org(body.name, body.slug, auth.account.id)
+    return {"org": org_view(org)}
+
+
+@router.get("/orgs/{org_key}")
+async def get_org(org_key: str, request: Request,
+                  auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account, admin=False)
+    domains = await _runtime(request).directory.domains(org)
+    return {"org": {**org_view(org), "domains": domains}}
+
+
+@router.patch("/orgs/{org_key}/settings")
+async def update_settings(org_key: str, body: OrgSettingsPatch, request: Request,
+                          auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account)
+    settings = await _runtime(request).directory.update_settings(org, body.changes(),
+                                                                 auth.account.id)
+    return {"settings": settings.model_dump()}
+
+
+@router.post("/orgs/{org_key}/domains", status_code=201)
+async def add_domain(org_key: str, body: NewDomain, request: Request,
+                     auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account)
+    await _runtime(request).directory.add_domain(org, body.domain)
+    return {"added": body.domain.lower()}
+
+
+@router.get("/orgs/{org_key}/members")
+async def members(org_key: str, request: Request,
+                  auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account, admin=False)
+    found = await _runtime(request).directory.members(org)
+    return {"members": [account_view(a) for a in found]}
+
+
+@router.post("/orgs/{org_key}/members", status_code=201)
+async def add_member(org_key: str, body: NewAccount, request: Request,
+                     auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account)
+    role = _role(body.role)
+    if role == Role.OWNER and auth.account.role != Role.OWNER and not auth.account.is_superadmin:
+        raise SignInError("PERMISSION_DENIED")
+    account = await _runtime(request).directory.create_account(
+        display_name=body.display_name, email=body.email, phone=body.phone,
+        username=body.username, password=body.password, org=org, role=role,
+        language=body.language, timezone=body.timezone, actor_id=auth.account.id)
+    return {"account": account_view(account)}
+
+
+@router.patch("/orgs/{org_key}/members/{account_id}")
+async def update_member(org_key: str, account_id: str, body: UpdateMember, request: Request,
+                        auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account)
+    member = await _member(request, org, account_id)
+    changes = body.changes()
+    if "role" in changes:
+        changes["role"] = _role(changes["role"])
+    updated = await _runtime(request).directory.update_account(
+        member, actor_id=auth.account.id, **changes)
+    return {"account": account_view(updated)}
+
+
+@router.put("/orgs/{org_key}/members/{account_id}/password")
+async def set_member_password(org_key: str, account_id: str, body: SetPassword,
+                              request: Request,
+                              auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account)
+    member = await _member(request, org, account_id)
+    await _runtime(request).directory.set_password(member, body.password, auth.account.id,
+                                                   end_sessions=body.end_sessions)
+    return {"changed": True}
+
+
+@router.get("/orgs/{org_key}/members/{account_id}/sessions")
+async def member_sessions(org_key: str, account_id: str, request: Request,
+                          auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account, admin=False)
+    member = await _member(request, org, account_id)
+    live = await _runtime(request).sessions.list_live(member, org.settings)
+    return {"sessions": [session_view(s) for s in live]}
+
+
+@router.delete("/orgs/{org_key}/members/{account_id}/sessions/{session_id}")
+async def end_member_session(org_key: str, account_id: str, session_id: str,
+                             request: Request,
+                             auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account, admin=False)
+    member = await _member(request, org, account_id)
+    if not await _runtime(request).sessions.end(member, session_id, auth.account,
+                                                str(request_info(request).ip)):
+        raise SignInError("NOT_FOUND")
+    return {"ended": True}
+
+
+@router.post("/orgs/{org_key}/members/{account_id}/sessions/end-all")
+async def end_member_sessions(org_key: str, account_id: str, request: Request,
+                              auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account, admin=False)
+    member = await _member(request, org, account_id)
+    count = await _runtime(request).sessions.end_others(member, None, auth.account,
+                                                        str(request_info(request).ip))
+    return {"ended": count}
+
+
+@router.get("/orgs/{org_key}/allowed-ips")
+async def org_rules(org_key: str, request: Request,
+                    auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account, admin=False)
+    rules = await _runtime(request).directory.ip_rules("org", org.id)
+    return {"allowed_ips": [rule_view(r) for r in rules],
+            "your_ip": str(request_info(request).ip)}
+
+
+@router.post("/orgs/{org_key}/allowed-ips", status_code=201)
+async def add_org_rule(org_key: str, body: NewIpRule, request: Request,
+                       auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account)
+    cidr = str(request_info(request).ip) if body.cidr == "current" else body.cidr
+    rule = await _runtime(request).directory.add_ip_rule("org", org.id, cidr, body.name,
+                                                         auth.account.id)
+    return {"allowed_ip": rule_view(rule)}
+
+
+@router.delete("/orgs/{org_key}/allowed-ips/{rule_id}")
+async def remove_org_rule(org_key: str, rule_id: str, request: Request,
+                          auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account)
+    await _runtime(request).directory.remove_ip_rule("org", org.id, rule_id, auth.account.id)
+    return {"removed": True}
+
+
+@router.get("/orgs/{org_key}/audit")
+async def org_audit(org_key: str, request: Request, account: str | None = None,
+                    code: str | None = None, flow: str | None = None,
+                    since: datetime | None = None, until: datetime | None = None,
+                    limit: int = 100, auth: Authenticated = Depends(current_session)) -> Any:
+    org = await _org(request, org_key, auth.account, admin=False)
+    account_id = (await _member(request, org, account)).id if account else None
+    events = await _runtime(request).directory.audit(AuditQuery(
+        org_id=org.id, account_id=account_id, code=code, flow_id=flow, since=since,
+        until=until, limit=max(1, min(limit, 1000))))
+    return {"events": [audit_view(e) for e in events]}
+
+
+@router.post("/accounts", status_code=201)
+async def create_personal_account(body: NewAccount, request: Request,
+                                  auth: Authenticated = Depends(current_session)) -> Any:
+    """A personal account (outside any org); superadmins only."""
+    require_superadmin(auth.account)
+    account = await _runtime(request).directory.create_account(
+        display_name=body.display_name, email=body.email, phone=body.phone,
+        username=body.username, password=body.password, language=body.language,
+        timezone=body.timezone, actor_id=auth.account.id)
+    return {"account": account_view(account)}

@@ -1,0 +1,103 @@
+"""/api/v1/me: a person's own account, sessions and allowed IPs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from monban.api.auth import current_session
+from monban.api.models import ChangePassword, NewIpRule, UpdateProfile
+from monban.api.views import account_view, rule_view, session_view
+from monban.edge.request_facts import request_info
+from monban.errors import SignInError
+from monban.passwords.rules import normalise
+from monban.runtime import Runtime
+from monban.sessions.service import Authenticated
+
+router = APIRouter(prefix="/api/v1/me", tags=["my account"])
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+@router.get("")
+async def me(auth: Authenticated = Depends(current_session)) -> Any:
+    return {"account": account_view(auth.account),
+            "session": session_view(auth.session, auth.session.id)}
+
+
+@router.patch("")
+async def update_me(body: UpdateProfile, request: Request,
+                    auth: Authenticated = Depends(current_session)) -> Any:
+    changes = body.model_dump(exclude_none=True)
+    updated = await _runtime(request).directory.update_account(
+        auth.account, actor_id=auth.account.id, **changes)
+    return {"account": account_view(updated)}
+
+
+@router.put("/password")
+async def change_password(body: ChangePassword, request: Request,
+                          auth: Authenticated = Depends(current_session)) -> Any:
+    """Change the password; other sessions are ended, this one stays."""
+    runtime = _runtime(request)
+    verdict = await runtime.hasher.verify(auth.account.password_hash,
+                                          normalise(body.current_password))
+    if not verdict.ok:
+        raise SignInError("INVALID_CREDENTIALS")
+    await runtime.directory.set_password(auth.account, body.new_password,
+                                         actor_id=auth.account.id)
+    await runtime.sessions.end_others(auth.account, auth.session.id, auth.account,
+                                      str(request_info(request).ip))
+    return {"changed": True}
+
+
+@router.get("/sessions")
+async def my_sessions(request: Request, auth: Authenticated = Depends(current_session)) -> Any:
+    live = await _runtime(request).sessions.list_live(auth.account, auth.settings)
+    return {"sessions": [session_view(s, auth.session.id) for s in live]}
+
+
+@router.delete("/sessions/{session_id}")
+async def end_session(session_id: str, request: Request,
+                      auth: Authenticated = Depends(current_session)) -> Any:
+    ended = await _runtime(request).sessions.end(auth.account, session_id, auth.account,
+                                                 str(request_info(request).ip))
+    if not ended:
+        raise SignInError("NOT_FOUND")
+    return {"ended": True}
+
+
+@router.post("/sessions/end-others")
+async def end_other_sessions(request: Request,
+                             auth: Authenticated = Depends(current_session)) -> Any:
+    count = await _runtime(request).sessions.end_others(
+        auth.account, auth.session.id, auth.account, str(request_info(request).ip))
+    return {"ended": count}
+
+
+@router.get("/allowed-ips")
+async def my_rules(request: Request, auth: Authenticated = Depends(current_session)) -> Any:
+    rules = await _runtime(request).directory.ip_rules("account", auth.account.id)
+    return {"allowed_ips": [rule_view(r) for r in rules],
+            "your_ip": str(request_info(request).ip)}
+
+
+@router.post("/allowed-ips", status_code=201)
+async def add_my_rule(body: NewIpRule, request: Request,
+                      auth: Authenticated = Depends(current_session)) -> Any:
+    """Add an address or range; `"cidr": "current"` adds the caller's own address."""
+    cidr = str(request_info(request).ip) if body.cidr == "current" else body.cidr
+    rule = await _runtime(request).directory.add_ip_rule(
+        "account", auth.account.id, cidr, body.name, actor_id=auth.account.id)
+    return {"allowed_ip": rule_view(rule)}
+
+
+@router.delete("/allowed-ips/{rule_id}")
+async def remove_my_rule(rule_id: str, request: Request,
+                         auth: Authenticated = Depends(current_session)) -> Any:
+    await _runtime(request).directory.remove_ip_rule("account", auth.account.id, rule_id,
+                                                     actor_id=auth.account.id)
+    return {"removed": True}

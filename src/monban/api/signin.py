@@ -1,0 +1,80 @@
+"""/api/v1/signin: the sign-in flow as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from monban.api.auth import current_session
+from monban.api.models import StartFlow, SubmitPassword
+from monban.api.views import account_view, flow_view, session_view
+from monban.edge import cookies
+from monban.edge.request_facts import request_info
+from monban.runtime import Runtime
+from monban.sessions.service import Authenticated
+from monban.signin.flow import SignedIn
+
+router = APIRouter(prefix="/api/v1/signin", tags=["sign-in"])
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def _signed_in(request: Request, result: SignedIn) -> JSONResponse:
+    runtime = _runtime(request)
+    body: dict[str, Any] = {
+        "state": "done", "token": result.token,
+        "session": session_view(result.session, result.session.id),
+        "account": account_view(result.account)}
+    response = JSONResponse(body, headers={"Cache-Control": "no-store"})
+    cookies.set_session(response, runtime, request, result.token, result.session.persistent,
+                        result.session.expires_at, runtime.clock.now())
+    return response
+
+
+@router.post("/flows", status_code=201)
+async def start_flow(body: StartFlow, request: Request) -> Any:
+    """Start signing in with an identifier (email, E.164 mobile number or username). With
+    `password` as well, the password step runs in the same call."""
+    runtime = _runtime(request)
+    info = request_info(request)
+    flow = await runtime.signin.start(body.identifier, info, body.keep_signed_in)
+    if body.password is None:
+        return JSONResponse({"flow": flow_view(flow)}, status_code=201)
+    result = await runtime.signin.submit_password(flow.id, body.password, info)
+    return _signed_in(request, result)
+
+
+@router.get("/flows/{flow_id}")
+async def get_flow(flow_id: str, request: Request) -> Any:
+    flow = await _runtime(request).signin.flow(flow_id)
+    return {"flow": flow_view(flow)}
+
+
+@router.post("/flows/{flow_id}/password")
+async def submit_password(flow_id: str, body: SubmitPassword, request: Request) -> Any:
+    result = await _runtime(request).signin.submit_password(
+        flow_id, body.password, request_info(request), body.keep_signed_in)
+    return _signed_in(request, result)
+
+
+@router.post("/flows/{flow_id}/end-other-sessions")
+async def end_other_sessions(flow_id: str, request: Request) -> Any:
+    """After CONCURRENT_SESSION_LIMIT: end the other browser sessions and finish signing in."""
+    result = await _runtime(request).signin.end_other_sessions_and_continue(
+        flow_id, request_info(request))
+    return _signed_in(request, result)
+
+
+@router.post("/signout")
+async def sign_out(request: Request, auth: Authenticated = Depends(current_session)) -> Any:
+    runtime = _runtime(request)
+    await runtime.sessions.end(auth.account, auth.session.id, auth.account,
+                               str(request_info(request).ip))
+    response = JSONResponse({"signed_out": True})
+    cookies.clear_session(response, runtime, request)
+    return response

@@ -1,0 +1,52 @@
+"""How accounts, sessions, flows and rules look in JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monban.accounts.model import Account, Org
+from monban.sessions.device import describe
+from monban.store.audit import AuditEvent
+from monban.store.flows import Flow
+from monban.store.ip_rules import IpRule
+from monban.store.sessions import Session
+
+
+def account_view(account: Account) -> dict[str, Any]:
+    return {"id": account.id, "org_id": account.org_id,
+            "role": account.role.value if account.role else None, "email": account.email,
+            "phone": account.phone, "username": account.username,
+            "display_name": account.display_name, "language": account.language,
+            "timezone": account.timezone, "disabled": account.disabled,
+            "superadmin": account.is_superadmin, "created_at": account.created_at.isoformat()}
+
+
+def org_view(org: Org) -> dict[str, Any]:
+    return {"id": org.id, "name": org.name, "slug": org.slug,
+            "settings": org.settings.model_dump(), "created_at": org.created_at.isoformat()}
+
+
+def session_view(session: Session, current_id: str | None = None) -> dict[str, Any]:
+    return {"id": session.id, "device": describe(session.user_agent), "ip": session.ip,
+            "user_agent": session.user_agent, "persistent": session.persistent,
+            "kind": session.kind, "started_at": session.created_at.isoformat(),
+            "last_seen_at": session.last_seen_at.isoformat(),
+            "expires_at": session.expires_at.isoformat(), "current": session.id == current_id}
+
+
+def flow_view(flow: Flow) -> dict[str, Any]:
+    return {"id": flow.id, "state": flow.state, "next": flow.state,
+            "expires_at": flow.expires_at.isoformat(), "keep_signed_in": flow.keep_signed_in}
+
+
+def rule_view(rule: IpRule) -> dict[str, Any]:
+    return {"id": rule.id, "cidr": rule.cidr, "name": rule.name,
+            "created_at": rule.created_at.isoformat()}
+
+
+def audit_view(event: AuditEvent) -> dict[str, Any]:
+    return {"id": event.id, "at": event.at.isoformat(), "event": event.event,
+            "outcome": event.outcome, "code": event.code, "account_id": event.account_id,
+            "org_id": event.org_id, "actor_id": event.actor_id, "identifier": event.identifier,
+            "ip": event.ip, "user_agent": event.user_agent, "flow_id": event.flow_id,
+            "detail": event.detail}

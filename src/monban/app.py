@@ -1,0 +1,132 @@
+"""create_app(settings): wires the runtime, routers, middleware and error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from monban import __version__
+from monban.api import admin as admin_api
+from monban.api import me as me_api
+from monban.api import signin as signin_api
+from monban.clock import Clock
+from monban.config import Settings
+from monban.edge.body_limit import BodyLimitMiddleware
+from monban.edge.error_json import error_response
+from monban.edge.minted_cookies import MintedCookiesMiddleware
+from monban.errors import SignInError
+from monban.network.client_ip import TrustedProxies
+from monban.runtime import Runtime, build_runtime
+from monban.store.audit import AuditEvent
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None,
+               runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or (runtime.settings if runtime else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = runtime is None
+        app.state.runtime = runtime or build_runtime(settings, clock)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.runtime.close()
+
+    app = FastAPI(title="Monban", version=__version__, lifespan=lifespan,
+                  description="Accounts and sign-in server. Errors follow the catalogue: "
+                              "`{\"error\": {code, message, help, fix_by}}`.")
+    if runtime is not None:
+        app.state.runtime = runtime
+    app.state.trusted_proxies = TrustedProxies(settings.trusted_proxies)
+
+    app.include_router(signin_api.router)
+    app.include_router(me_api.router)
+    app.include_router(admin_api.router)
+    _include_pages(app)
+
+    app.add_exception_handler(SignInError, _signin_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_middleware(MintedCookiesMiddleware, secure=settings.cookie_secure)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> Any:
+        from monban.db.database import ping
+
+        rt: Runtime = request.app.state.runtime
+        try:
+            await rt.db.run(ping, write=False)
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return {"status": "ready"}
+
+    return app
+
+
+def _include_pages(app: FastAPI) -> None:
+    from monban.web import routes as web_routes
+
+    web_routes.install(app)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", "")
+
+
+async def _signin_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInError)
+    if _wants_html(request):
+        from monban.web.errors_page import error_page
+
+        return error_page(request, exc)
+    return error_response(request, exc)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    # Field locations and error types only: never the submitted values (they may be secrets).
+    fields = [{"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "problem": e.get("type")}
+              for e in exc.errors()[:20]]
+    return await _signin_error(request, SignInError("INVALID_REQUEST", detail={"fields": fields}))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "NOT_FOUND", 413: "REQUEST_TOO_LARGE"}.get(exc.status_code, "INVALID_REQUEST")
+    error = SignInError(code)
+    response = await _signin_error(request, error)
+    if exc.status_code == 405:
+        response.status_code = 405
+    return response
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    try:
+        await runtime.db.run(_record_crash, runtime.clock.now(), request.url.path,
+                             type(exc).__name__)
+    except Exception:  # noqa: BLE001, S110 - the database may be what failed
+        pass
+    return await _signin_error(request, SignInError("SERVICE_UNAVAILABLE"))
+
+
+def _record_crash(conn: Any, at: Any, path: str, kind: str) -> None:
+    from monban.store.audit import record
+
+    record(conn, AuditEvent(at=at, event="server.error", outcome="failure",
+                            code="INTERNAL_ERROR", detail={"path": path, "type": kind}))

@@ -1,0 +1,60 @@
+"""One Settings object, read from the environment (prefix MONBAN_)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MONBAN_", extra="ignore")
+
+    data_dir: Path = Path("./monban-data")
+    database_url: str = ""
+    """SQLAlchemy URL; empty means SQLite at <data_dir>/monban.sqlite3."""
+    redis_url: str = ""
+    secret_key: str = ""
+    """Signs cookies. Empty: generated once and kept in <data_dir>/secret_key."""
+    base_url: str = ""
+    """Public URL (https://accounts.example.com). Empty: taken from each request."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    default_language: str = "ja"
+    authenticator_app_name: str = "Monban Authenticator"
+    trusted_proxies: list[str] = Field(default_factory=list)
+    """Addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed."""
+    hide_unknown_accounts: bool = False
+    """Answer INVALID_CREDENTIALS instead of ACCOUNT_NOT_FOUND for identifiers no org claims."""
+
+    argon2_memory_kib: int = 19 * 1024
+    argon2_time_cost: int = 2
+    argon2_parallelism: int = 1
+    hash_workers: int = 0
+    """Threads hashing passwords; 0 means one per CPU."""
+
+    flow_ttl_seconds: int = 900
+    max_body_bytes: int = 64 * 1024
+    cookie_secure: bool | None = None
+    """None: Secure cookies when the request came over https."""
+
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            return url
+        return f"sqlite:///{(self.data_dir / 'monban.sqlite3').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()

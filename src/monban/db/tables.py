@@ -1,0 +1,148 @@
+"""Every table, as SQLAlchemy Core. Migrations (db/migrations) create exactly these."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from monban.db.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+orgs = Table(
+    "orgs", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("settings", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+org_domains = Table(
+    "org_domains", metadata,
+    Column("domain", String(253), primary_key=True),
+    Column("org_id", String(32), ForeignKey("orgs.id", ondelete="CASCADE"), nullable=False),
+)
+
+accounts = Table(
+    "accounts", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("org_id", String(32), ForeignKey("orgs.id"), nullable=True, index=True),
+    Column("role", String(16), nullable=True),
+    Column("email", String(320), nullable=True, unique=True),
+    Column("phone", String(20), nullable=True, unique=True),
+    Column("username", String(64), nullable=True, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("password_hash", Text, nullable=True),
+    Column("password_changed_at", UTCDateTime, nullable=True),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("is_superadmin", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+ip_rules = Table(
+    "ip_rules", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("scope", String(8), nullable=False),
+    Column("owner_id", String(32), nullable=False),
+    Column("cidr", String(50), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_ip_rules_scope_owner", "scope", "owner_id"),
+)
+
+flows = Table(
+    "flows", metadata,
+    Column("id", String(43), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("state", String(24), nullable=False),
+    Column("account_id", String(32), nullable=True),
+    Column("ip", String(45), nullable=False),
+    Column("user_agent", String(512), nullable=False),
+    Column("device_id", String(43), nullable=True),
+    Column("keep_signed_in", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("data", JSON, nullable=False),
+    Index("ix_flows_expires_at", "expires_at"),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", String(32), ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("persistent", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("ip", String(45), nullable=False),
+    Column("user_agent", String(512), nullable=False),
+    Column("flow_id", String(43), nullable=True),
+    Index("ix_sessions_account_active", "account_id", "ended_at"),
+)
+
+attempt_counters = Table(
+    "attempt_counters", metadata,
+    Column("key", String(120), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", UTCDateTime, nullable=False),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("level", Integer, nullable=False),
+)
+
+daily_signins = Table(
+    "daily_signins", metadata,
+    Column("account_id", String(32), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+
+known_browsers = Table(
+    "known_browsers", metadata,
+    Column("account_id", String(32), primary_key=True),
+    Column("device_id", String(43), primary_key=True),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+)
+
+audit_events = Table(
+    "audit_events", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("event", String(40), nullable=False),
+    Column("outcome", String(8), nullable=False),
+    Column("code", String(40), nullable=True, index=True),
+    Column("account_id", String(32), nullable=True),
+    Column("org_id", String(32), nullable=True),
+    Column("actor_id", String(32), nullable=True),
+    Column("identifier", String(320), nullable=True),
+    Column("ip", String(45), nullable=True),
+    Column("user_agent", String(512), nullable=True),
+    Column("flow_id", String(43), nullable=True, index=True),
+    Column("detail", JSON, nullable=False),
+    Index("ix_audit_events_account_at", "account_id", "at"),
+    Index("ix_audit_events_org_at", "org_id", "at"),
+)

@@ -1,0 +1,50 @@
+"""Set the device and CSRF cookies minted while handling a request (request_facts, csrf)."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from monban.edge import cookies
+
+
+class MintedCookiesMiddleware:
+    def __init__(self, app: ASGIApp, secure: bool | None) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                secure = self.secure if self.secure is not None else scope["scheme"] == "https"
+                extra = []
+                device = scope.get("monban.new_device")
+                if device:
+                    extra.append(_cookie(cookies.DEVICE, device, cookies.DEVICE_MAX_AGE, secure))
+                token = scope.get("monban.new_csrf")
+                if token:
+                    extra.append(_cookie(cookies.CSRF, token, None, secure))
+                if extra:
+                    message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+def _cookie(name: str, value: str, max_age: int | None, secure: bool) -> tuple[bytes, bytes]:
+    jar: SimpleCookie = SimpleCookie()
+    jar[name] = value
+    morsel = jar[name]
+    morsel["path"] = "/"
+    morsel["httponly"] = True
+    morsel["samesite"] = "Lax"
+    if max_age is not None:
+        morsel["max-age"] = str(max_age)
+    if secure:
+        morsel["secure"] = True
+    return b"set-cookie", morsel.OutputString().encode("latin-1")

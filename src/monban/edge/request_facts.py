@@ -1,0 +1,41 @@
+"""RequestInfo from a Starlette request: client IP (X-Forwarded-For only from trusted
+proxies), user agent, device id (from the signed cookie, minted if absent), language."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from monban.edge import cookies
+from monban.edge.signing import sign, unsign
+from monban.i18n.negotiate import SUPPORTED, from_accept_language
+from monban.network.client_ip import TrustedProxies
+from monban.runtime import Runtime
+from monban.signin.request_info import RequestInfo
+from monban.store.ids import new_token
+
+DEVICE_PURPOSE = "device"
+
+
+def request_info(request: Request) -> RequestInfo:
+    cached = request.scope.get("monban.request_info")
+    if isinstance(cached, RequestInfo):
+        return cached
+    runtime: Runtime = request.app.state.runtime
+    proxies: TrustedProxies = request.app.state.trusted_proxies
+    peer = request.client.host if request.client else None
+    ip = proxies.client_ip(peer, request.headers.get("x-forwarded-for"))
+    device_id = unsign(runtime.secret_key, DEVICE_PURPOSE, request.cookies.get(cookies.DEVICE))
+    if device_id is None:
+        device_id = new_token()
+        request.scope["monban.new_device"] = sign(runtime.secret_key, DEVICE_PURPOSE, device_id)
+    info = RequestInfo(ip=ip, user_agent=request.headers.get("user-agent", "")[:512],
+                       device_id=device_id, language=requested_language(request))
+    request.scope["monban.request_info"] = info
+    return info
+
+
+def requested_language(request: Request) -> str | None:
+    chosen = request.query_params.get("lang") or request.cookies.get(cookies.LANGUAGE)
+    if chosen in SUPPORTED:
+        return chosen
+    return from_accept_language(request.headers.get("accept-language"))

@@ -1,0 +1,181 @@
+"""The error catalogue (../shared/spec/errors.md, plus docs/errors.md) as data, and SignInError.
+
+Every failure Monban reports maps to one entry: a stable code, an HTTP status, the exact
+ja/en message, and who can fix it. JSON and HTML renderers read this table; nothing else
+spells a message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FixBy = Literal["user", "org_admin", "support"]
+Language = Literal["ja", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    code: str
+    status: int
+    ja: str
+    en: str
+    fix_by: FixBy
+
+
+def _e(code: str, status: int, ja: str, en: str, fix_by: FixBy) -> CatalogueEntry:
+    return CatalogueEntry(code, status, ja, en, fix_by)
+
+
+_ENTRIES = (
+    # The eight errors of the seed page.
+    _e("IP_NOT_ALLOWED", 403,
+       "このIPアドレスからのサインインは許可されていません。",
+       "Sign-in from this IP address is not allowed.", "user"),
+    _e("DAILY_SIGNIN_LIMIT", 429,
+       "1日あたりのサインイン回数が上限に達しました。",
+       "You have reached the daily sign-in limit.", "support"),
+    _e("SIGNIN_ATTEMPTS_EXCEEDED", 429,
+       "サインインの試行回数の上限を超えました。時間をおいてもう一度お試しください。",
+       "You have exceeded the maximum number of sign-in attempts. Please try again later.",
+       "user"),
+    _e("SIGNIN_RESTRICTED", 403,
+       "サインイン制限が有効になっています。{app}アプリで無効にできます。",
+       "Sign-in restriction is enabled. You can turn it off in the {app} app.", "user"),
+    _e("AUTHENTICATOR_UPDATE_REQUIRED", 403,
+       "アカウントにログインするには、{app}アプリを更新する必要があります。",
+       "You need to update the {app} app to sign in to your account.", "user"),
+    _e("CONCURRENT_SESSION_LIMIT", 409,
+       "同時セッション数の上限に達しました。",
+       "You have reached the maximum number of concurrent sessions.", "user"),
+    _e("FEDERATED_EMAIL_CONFLICT", 409,
+       "{provider}で変更されたメールアドレスは、既に別のアカウントで使用されています。",
+       "The email address you changed at {provider} is already used by another account.",
+       "user"),
+    _e("DISALLOWED_USERAGENT", 403,
+       "承認エラー(エラー403: disallowed_useragent)",
+       "Authorization Error (Error 403: disallowed_useragent)", "user"),
+    # Other errors every flow needs.
+    _e("INVALID_CREDENTIALS", 401, "パスワードが正しくありません。", "Incorrect password.", "user"),
+    _e("ACCOUNT_NOT_FOUND", 404,
+       "このアカウントは存在しません。", "This account cannot be found.", "user"),
+    _e("ACCOUNT_DISABLED", 403,
+       "このアカウントは無効になっています。", "This account has been deactivated.", "org_admin"),
+    _e("INVALID_OTP", 401,
+       "ワンタイムパスワードが正しくありません。", "Incorrect verification code.", "user"),
+    _e("OTP_EXPIRED", 401,
+       "ワンタイムパスワードの有効期限が切れています。", "This verification code has expired.",
+       "user"),
+    _e("BACKUP_CODE_INVALID", 401,
+       "バックアップ認証コードが正しくありません。", "Incorrect backup verification code.", "user"),
+    _e("PUSH_TIMED_OUT", 408,
+       "プッシュ通知の承認がありませんでした。別の認証方法をお試しください。",
+       "The sign-in request was not approved in time. Try another way to verify.", "user"),
+    _e("PUSH_DENIED", 403,
+       "サインイン要求が拒否されました。", "The sign-in request was denied from your device.",
+       "user"),
+    _e("SECURITY_KEY_FAILED", 401,
+       "セキュリティキーを認証できませんでした。", "The security key could not be verified.",
+       "user"),
+    _e("BROWSER_NOT_SUPPORTED", 400,
+       "このブラウザーはセキュリティキーに対応していません。",
+       "This browser does not support security keys.", "user"),
+    _e("APP_PASSWORD_REQUIRED", 401,
+       "多要素認証が有効なため、メールクライアントにはアプリ専用パスワードを使用してください。",
+       "Multi-factor authentication is on: use an app-specific password in your mail client.",
+       "user"),
+    _e("PASSWORD_EXPIRED", 403,
+       "パスワードの有効期限が切れています。新しいパスワードを設定してください。",
+       "Your password has expired. Set a new password.", "user"),
+    _e("PASSWORD_POLICY_VIOLATION", 400,
+       "パスワードが組織のポリシーを満たしていません。",
+       "The password does not meet your organization's policy.", "user"),
+    _e("SIGNIN_METHOD_NOT_ALLOWED", 403,
+       "この方法でのサインインは許可されていません。",
+       "This sign-in method is not allowed for your account.", "org_admin"),
+    _e("SELF_RESET_NOT_ALLOWED", 403,
+       "管理者によってパスワードの自己リセットが許可されていません。管理者にお問い合わせください。",
+       "Your administrator doesn't allow users to reset their password themselves.",
+       "org_admin"),
+    _e("NO_RECOVERY_OPTION", 409,
+       "復元用メールアドレスまたは携帯電話番号が登録されていません。",
+       "No recovery email address or mobile number is registered.", "support"),
+    _e("SESSION_EXPIRED", 401,
+       "セッションの有効期限が切れました。もう一度サインインしてください。",
+       "Your session has expired. Please sign in again.", "user"),
+    _e("FLOW_EXPIRED", 410,
+       "操作の有効期限が切れました。最初からやり直してください。",
+       "This sign-in attempt has expired. Please start again.", "user"),
+    # Added by Monban (docs/errors.md), in the catalogue's form.
+    _e("INVALID_REQUEST", 400,
+       "リクエストの内容が正しくありません。",
+       "The request is not valid.", "user"),
+    _e("REQUEST_TOO_LARGE", 413,
+       "リクエストが大きすぎます。",
+       "The request is too large.", "user"),
+    _e("CSRF_CHECK_FAILED", 403,
+       "フォームの有効期限が切れたか、不正な送信です。ページを再読み込みしてもう一度お試しください。",
+       "The form expired or was not sent from this site. Reload the page and try again.",
+       "user"),
+    _e("SIGNIN_REQUIRED", 401,
+       "サインインが必要です。", "You need to sign in.", "user"),
+    _e("PERMISSION_DENIED", 403,
+       "この操作を行う権限がありません。", "You don't have permission to do this.", "org_admin"),
+    _e("NOT_FOUND", 404,
+       "対象が見つかりません。", "The requested item cannot be found.", "user"),
+    _e("IDENTIFIER_TAKEN", 409,
+       "このメールアドレス、携帯電話番号、またはユーザー名は既に使用されています。",
+       "This email address, mobile number or username is already in use.", "user"),
+    _e("INVALID_IP_RULE", 400,
+       "IPアドレスまたはCIDR範囲の形式が正しくありません。",
+       "The IP address or CIDR range is not valid.", "user"),
+    _e("INVALID_PHONE_NUMBER", 400,
+       "携帯電話番号の形式が正しくありません。",
+       "The mobile number is not valid.", "user"),
+    _e("INVALID_EMAIL", 400,
+       "メールアドレスの形式が正しくありません。",
+       "The email address is not valid.", "user"),
+    _e("INTERNAL_ERROR", 500,
+       "サーバーで予期しないエラーが発生しました。しばらくしてからもう一度お試しください。",
+       "Something went wrong on the server. Please try again shortly.", "support"),
+    _e("SERVICE_UNAVAILABLE", 503,
+       "サービスが一時的に利用できません。しばらくしてからもう一度お試しください。",
+       "The service is temporarily unavailable. Please try again shortly.", "support"),
+)
+
+CATALOGUE: dict[str, CatalogueEntry] = {entry.code: entry for entry in _ENTRIES}
+
+
+class SignInError(Exception):
+    """A failure with a catalogue code. `params` fill the message's placeholders; `detail`
+    is extra, non-secret context for the audit log and the API (e.g. which password rule)."""
+
+    def __init__(self, code: str, detail: dict[str, object] | None = None, **params: str) -> None:
+        if code not in CATALOGUE:
+            raise KeyError(f"{code} is not in the error catalogue")
+        super().__init__(code)
+        self.code = code
+        self.params = params
+        self.detail = detail or {}
+        self.language: str | None = None
+        """Set when the account is known: its language wins over Accept-Language."""
+
+    @property
+    def entry(self) -> CatalogueEntry:
+        return CATALOGUE[self.code]
+
+    @property
+    def status(self) -> int:
+        return self.entry.status
+
+
+def message(code: str, language: str, **params: str) -> str:
+    """The catalogue message for `code` in `language` ('ja' or 'en'), placeholders filled."""
+    entry = CATALOGUE[code]
+    text = entry.ja if language == "ja" else entry.en
+    return text.format_map(_Defaulting(params))
+
+
+class _Defaulting(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

@@ -1,0 +1,31 @@
+"""UI strings: English msgids, translated from the Babel .po catalogs read at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+LOCALES = Path(__file__).parent / "locales"
+
+
+@cache
+def _messages(language: str) -> dict[str, str]:
+    path = LOCALES / language / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+
+
+def gettext_for(language: str) -> Callable[..., str]:
+    table = _messages(language)
+
+    def gettext(message: str, **params: object) -> str:
+        text = table.get(message, message)
+        return text % params if params else text
+
+    return gettext

@@ -1,0 +1,1 @@
+"""Client addresses and allowed-IP rules (no web framework here)."""

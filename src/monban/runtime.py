@@ -1,0 +1,55 @@
+"""Everything a running Monban holds, built from Settings: shared by the web app and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from monban.admin.directory import Directory
+from monban.clock import Clock, SystemClock
+from monban.config import Settings
+from monban.db.database import Database
+from monban.db.migrate import upgrade
+from monban.passwords.hasher import PasswordHasher
+from monban.sessions.service import SessionService
+from monban.signin.flow import SignInService
+from monban.store.counters import Counters
+from monban.store.sql_counters import SqlCounters
+
+
+@dataclass(slots=True)
+class Runtime:
+    settings: Settings
+    clock: Clock
+    db: Database
+    counters: Counters
+    hasher: PasswordHasher
+    signin: SignInService
+    sessions: SessionService
+    directory: Directory
+    secret_key: str
+
+    def close(self) -> None:
+        self.hasher.close()
+        self.db.dispose()
+
+
+def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool = True
+                  ) -> Runtime:
+    clock = clock or SystemClock()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.sqlalchemy_url())
+    if migrate:
+        upgrade(db)
+    counters = SqlCounters(db)
+    hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost,
+                            settings.argon2_parallelism, settings.hash_workers)
+    return Runtime(
+        settings=settings, clock=clock, db=db, counters=counters, hasher=hasher,
+        signin=SignInService(db, counters, hasher, clock,
+                             flow_ttl=timedelta(seconds=settings.flow_ttl_seconds),
+                             hide_unknown_accounts=settings.hide_unknown_accounts),
+        sessions=SessionService(db, clock),
+        directory=Directory(db, hasher, clock),
+        secret_key=settings.resolved_secret_key(),
+    )

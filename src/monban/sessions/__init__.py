@@ -1,0 +1,1 @@
+"""Server-side sessions: starting, authenticating, listing, ending."""

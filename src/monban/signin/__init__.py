@@ -1,0 +1,1 @@
+"""The sign-in flow: identifier, secret, policies, session."""

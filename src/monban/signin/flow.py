@@ -1,0 +1,241 @@
+"""The sign-in flow: identifier first, then the password, then the policies, then a session.
+
+A flow is a server-side record (store/flows.py) with an expiry; the HTML pages and the JSON
+API drive the same flow through this service. Every attempt, success or failure, leaves an
+audit event with its code and the policy trace, never the secret.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+
+from monban.accounts.identifiers import Identifier, classify, email_domain
+from monban.accounts.model import Account, Org
+from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
+from monban.clock import Clock
+from monban.db.database import Database
+from monban.errors import SignInError
+from monban.passwords.hasher import PasswordHasher
+from monban.passwords.rules import normalise
+from monban.sessions.device import describe
+from monban.sessions.start import LimitReached, SessionRequest, Started, start_session
+from monban.signin import lockout
+from monban.signin.context import PolicyContext
+from monban.signin.policies import plan
+from monban.signin.request_info import RequestInfo
+from monban.store import accounts, audit, flows, ip_rules, known_browsers, orgs
+from monban.store.counters import Counters
+from monban.store.ids import new_token
+from monban.store.ip_rules import IpRule
+from monban.store.sessions import Session
+
+PASSWORD = "password"
+SESSION_LIMIT = "session_limit"
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    token: str
+    session: Session
+    account: Account
+
+
+@dataclass(slots=True)
+class _Loaded:
+    flow: flows.Flow
+    account: Account | None
+    org: Org | None
+    account_rules: list[IpRule]
+    org_rules: list[IpRule]
+    known_browser: bool
+
+    @property
+    def settings(self) -> OrgSettings:
+        return self.org.settings if self.org else DEFAULT_SETTINGS
+
+
+class SignInService:
+    def __init__(self, db: Database, counters: Counters, hasher: PasswordHasher, clock: Clock,
+                 *, flow_ttl: timedelta, hide_unknown_accounts: bool) -> None:
+        self._db = db
+        self._counters = counters
+        self._hasher = hasher
+        self._clock = clock
+        self._flow_ttl = flow_ttl
+        self._hide_unknown = hide_unknown_accounts
+
+    async def start(self, identifier: str, request: RequestInfo, keep_signed_in: bool = False
+                    ) -> flows.Flow:
+        """The identifier step. Unknown identifiers get ACCOUNT_NOT_FOUND, unless existence is
+        hidden (server setting, or the org claiming the email's domain), in which case the
+        flow goes on and fails at the password like a wrong password would."""
+        now = self._clock.now()
+        parsed = classify(identifier)
+        flow = flows.Flow(
+            id=new_token(), kind="signin", state=PASSWORD, account_id=None,
+            ip=str(request.ip), user_agent=request.user_agent[:512],
+            device_id=request.device_id, keep_signed_in=keep_signed_in, created_at=now,
+            expires_at=now + self._flow_ttl,
+            data={"identifier": _auditable(parsed)})
+        found = await self._db.run(_start, flow, parsed, self._hide_unknown)
+        if found is None:
+            raise SignInError("ACCOUNT_NOT_FOUND")
+        return flow
+
+    async def flow(self, flow_id: str) -> flows.Flow:
+        found = await self._db.run(flows.get, flow_id, write=False)
+        if found is None or found.state == "done" or found.expires_at <= self._clock.now():
+            raise SignInError("FLOW_EXPIRED")
+        return found
+
+    async def submit_password(self, flow_id: str, password: str, request: RequestInfo,
+                              keep_signed_in: bool | None = None) -> SignedIn:
+        now = self._clock.now()
+        loaded = await self._db.run(_load, flow_id, request.device_id, write=False)
+        if loaded is None or loaded.flow.state != PASSWORD or loaded.flow.expires_at <= now:
+            raise SignInError("FLOW_EXPIRED")
+        flow, account, settings = loaded.flow, loaded.account, loaded.settings
+        if keep_signed_in is not None:
+            flow.keep_signed_in = keep_signed_in
+        account_key = account.id if account else "unknown:" + str(flow.data.get("identifier"))
+        keys = lockout.keys_for(account_key, str(request.ip), request.device_id,
+                                loaded.known_browser)
+        ctx = self._context(loaded, request, now)
+        before, after = plan(settings.hide_account_existence)
+        try:
+            if account is not None:
+                for policy in before:
+                    await policy.check(ctx)
+            await lockout.reserve(self._counters, keys, settings, now, ctx)
+            verdict = await self._hasher.verify(
+                account.password_hash if account else None, normalise(password))
+            if account is None or not verdict.ok:
+                ctx.note("password", False)
+                raise SignInError("INVALID_CREDENTIALS")
+            ctx.note("password", True)
+            await lockout.succeeded(self._counters, keys)
+            for policy in after:
+                await policy.check(ctx)
+        except SignInError as error:
+            await self._undo(ctx)
+            await self._fail(error, flow, account, request, ctx)
+            raise
+        if verdict.needs_rehash:
+            new_hash = await self._hasher.hash(normalise(password))
+            await self._db.run(accounts.set_password_hash, account.id, new_hash, None)
+        return await self._start_session(flow, (PASSWORD,), account, settings, request, ctx,
+                                         end_others=False)
+
+    async def end_other_sessions_and_continue(self, flow_id: str, request: RequestInfo
+                                              ) -> SignedIn:
+        """CONCURRENT_SESSION_LIMIT's fix, offered once the password is proven: end this
+        account's other browser sessions and finish signing in."""
+        now = self._clock.now()
+        loaded = await self._db.run(_load, flow_id, request.device_id, write=False)
+        if (loaded is None or loaded.account is None or loaded.flow.state != SESSION_LIMIT
+                or loaded.flow.expires_at <= now):
+            raise SignInError("FLOW_EXPIRED")
+        ctx = self._context(loaded, request, now)
+        return await self._start_session(loaded.flow, (SESSION_LIMIT,), loaded.account,
+                                         loaded.settings, request, ctx, end_others=True)
+
+    def _context(self, loaded: _Loaded, request: RequestInfo, now: datetime) -> PolicyContext:
+        return PolicyContext(
+            account=loaded.account or _NOBODY, org=loaded.org, settings=loaded.settings,
+            request=request, now=now, account_ip_rules=loaded.account_rules,
+            org_ip_rules=loaded.org_rules, counters=self._counters,
+            known_browser=loaded.known_browser)
+
+    async def _start_session(self, flow: flows.Flow, from_states: tuple[str, ...],
+                             account: Account, settings: OrgSettings, request: RequestInfo,
+                             ctx: PolicyContext, *, end_others: bool) -> SignedIn:
+        req = SessionRequest(
+            flow_id=flow.id, from_states=from_states, account=account, settings=settings,
+            request=request, persistent=flow.keep_signed_in, now=ctx.now,
+            end_others=end_others, trace=[step.as_dict() for step in ctx.trace])
+        result = await self._db.run(start_session, req)
+        if isinstance(result, Started):
+            return SignedIn(result.token, result.session, account)
+        await self._undo(ctx)
+        if result is None:
+            raise SignInError("FLOW_EXPIRED")
+        assert isinstance(result, LimitReached)
+        ctx.note("concurrent_session_limit", False, limit=result.limit,
+                 live=len(result.live))
+        error = SignInError("CONCURRENT_SESSION_LIMIT", detail={
+            "limit": result.limit, "flow_id": flow.id,
+            "sessions": [_session_summary(s) for s in result.live]})
+        await self._fail(error, flow, account, request, ctx)
+        raise error
+
+    async def _undo(self, ctx: PolicyContext) -> None:
+        while ctx.undo:
+            await ctx.undo.pop()()
+
+    async def _fail(self, error: SignInError, flow: flows.Flow, account: Account | None,
+                    request: RequestInfo, ctx: PolicyContext) -> None:
+        if account is not None:
+            error.language = account.language
+        event = audit.AuditEvent(
+            at=ctx.now, event="signin.password", outcome="failure", code=error.code,
+            account_id=account.id if account else None,
+            org_id=account.org_id if account else None,
+            identifier=account.label if account else flow.data.get("identifier"),
+            ip=str(request.ip), user_agent=request.user_agent, flow_id=flow.id,
+            detail={"trace": [step.as_dict() for step in ctx.trace],
+                    **{k: v for k, v in error.detail.items() if k != "sessions"}})
+        await self._db.run(audit.record, event)
+
+
+_NOBODY = Account(
+    id="", org_id=None, role=None, email=None, phone=None, username=None, display_name="",
+    language="", timezone="UTC", password_hash=None, password_changed_at=None, disabled=False,
+    is_superadmin=False, created_at=datetime.min)
+
+
+def _auditable(parsed: Identifier | None) -> str | None:
+    """What the audit log may keep of a typed identifier: only a well-formed email, number or
+    username, so a password typed into the wrong box is never stored."""
+    return parsed.value if parsed else None
+
+
+def _session_summary(session: Session) -> dict[str, Any]:
+    return {"id": session.id[:12], "device": describe(session.user_agent), "ip": session.ip,
+            "started_at": session.created_at.isoformat(),
+            "last_seen_at": session.last_seen_at.isoformat()}
+
+
+def _start(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
+           hide_unknown: bool) -> flows.Flow | None:
+    account = accounts.find(conn, parsed) if parsed else None
+    if account is None:
+        domain = email_domain(parsed) if parsed else None
+        org = orgs.for_domain(conn, domain) if domain else None
+        hide = hide_unknown or (org is not None and org.settings.hide_account_existence)
+        if not hide:
+            audit.record(conn, audit.AuditEvent(
+                at=flow.created_at, event="signin.identifier", outcome="failure",
+                code="ACCOUNT_NOT_FOUND", identifier=flow.data.get("identifier"), ip=flow.ip,
+                user_agent=flow.user_agent, flow_id=flow.id))
+            return None
+    flow.account_id = account.id if account else None
+    flows.insert(conn, flow)
+    return flow
+
+
+def _load(conn: Connection, flow_id: str, device_id: str | None) -> _Loaded | None:
+    flow = flows.get(conn, flow_id)
+    if flow is None:
+        return None
+    account = accounts.get(conn, flow.account_id) if flow.account_id else None
+    org = orgs.get(conn, account.org_id) if account and account.org_id else None
+    return _Loaded(
+        flow=flow, account=account, org=org,
+        account_rules=list(ip_rules.list_for(conn, "account", account.id)) if account else [],
+        org_rules=list(ip_rules.list_for(conn, "org", org.id)) if org else [],
+        known_browser=bool(account and device_id
+                           and known_browsers.is_known(conn, account.id, device_id)))

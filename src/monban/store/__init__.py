@@ -1,0 +1,1 @@
+"""Repositories: plain functions over a SQLAlchemy Core connection, run by Database.run."""

@@ -1,0 +1,88 @@
+"""Accounts: lookup by id or identifier, insert, and the few fields that change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from monban.accounts.identifiers import Identifier
+from monban.accounts.model import Account, Role
+from monban.db.tables import accounts
+from monban.errors import SignInError
+
+
+def from_row(row: Row[Any]) -> Account:
+    m = row._mapping
+    return Account(
+        id=m["id"], org_id=m["org_id"], role=Role(m["role"]) if m["role"] else None,
+        email=m["email"], phone=m["phone"], username=m["username"],
+        display_name=m["display_name"], language=m["language"], timezone=m["timezone"],
+        password_hash=m["password_hash"], password_changed_at=m["password_changed_at"],
+        disabled=m["disabled"], is_superadmin=m["is_superadmin"], created_at=m["created_at"],
+    )
+
+
+def get(conn: Connection, account_id: str) -> Account | None:
+    row = conn.execute(select(accounts).where(accounts.c.id == account_id)).first()
+    return from_row(row) if row else None
+
+
+def find(conn: Connection, identifier: Identifier) -> Account | None:
+    column = accounts.c[identifier.kind]
+    row = conn.execute(select(accounts).where(column == identifier.value)).first()
+    return from_row(row) if row else None
+
+
+def insert(conn: Connection, account: Account) -> None:
+    try:
+        with conn.begin_nested():
+            conn.execute(accounts.insert().values(
+                id=account.id, org_id=account.org_id,
+                role=account.role.value if account.role else None,
+                email=account.email, phone=account.phone, username=account.username,
+                display_name=account.display_name, language=account.language,
+                timezone=account.timezone, password_hash=account.password_hash,
+                password_changed_at=account.password_changed_at, disabled=account.disabled,
+                is_superadmin=account.is_superadmin, created_at=account.created_at,
+            ))
+    except IntegrityError as exc:
+        raise SignInError("IDENTIFIER_TAKEN") from exc
+
+
+def update_fields(conn: Connection, account_id: str, **values: Any) -> None:
+    try:
+        with conn.begin_nested():
+            result = conn.execute(
+                update(accounts).where(accounts.c.id == account_id).values(**values))
+    except IntegrityError as exc:
+        raise SignInError("IDENTIFIER_TAKEN") from exc
+    if result.rowcount != 1:
+        raise SignInError("NOT_FOUND")
+
+
+def set_password_hash(conn: Connection, account_id: str, password_hash: str,
+                      changed_at: datetime | None) -> None:
+    values: dict[str, Any] = {"password_hash": password_hash}
+    if changed_at is not None:
+        values["password_changed_at"] = changed_at
+    conn.execute(update(accounts).where(accounts.c.id == account_id).values(**values))
+
+
+def lock(conn: Connection, account_id: str) -> None:
+    """Serialise writers of one account's sessions (a row lock on PostgreSQL; SQLite's write
+    transactions are serial already)."""
+    conn.execute(select(accounts.c.id).where(accounts.c.id == account_id).with_for_update())
+
+
+def list_for_org(conn: Connection, org_id: str | None) -> Sequence[Account]:
+    query = select(accounts).order_by(accounts.c.created_at)
+    query = query.where(accounts.c.org_id == org_id if org_id else accounts.c.org_id.is_(None))
+    return [from_row(row) for row in conn.execute(query)]
+
+
+def count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(accounts)).scalar_one())

@@ -1,0 +1,24 @@
+"""Browsers where an account's owner has signed in before (keyed by the device cookie)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from monban.db.tables import known_browsers
+from monban.store.conflicts import insert_for
+
+
+def is_known(conn: Connection, account_id: str, device_id: str) -> bool:
+    row = conn.execute(select(known_browsers.c.device_id).where(
+        (known_browsers.c.account_id == account_id)
+        & (known_browsers.c.device_id == device_id))).first()
+    return row is not None
+
+
+def remember(conn: Connection, account_id: str, device_id: str, now: datetime) -> None:
+    statement = insert_for(conn, known_browsers).values(
+        account_id=account_id, device_id=device_id, first_seen_at=now, last_seen_at=now)
+    conn.execute(statement.on_conflict_do_update(
+        index_elements=["account_id", "device_id"], set_={"last_seen_at": now}))

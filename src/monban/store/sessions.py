@@ -1,0 +1,91 @@
+"""Sessions kept on the server. The cookie holds a token; the table holds its SHA-256."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, func, select, update
+
+from monban.db.tables import sessions
+
+BROWSER = "browser"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    id: str
+    account_id: str
+    kind: str
+    persistent: bool
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None
+    ip: str
+    user_agent: str
+    flow_id: str | None
+
+
+def from_row(row: Row[Any]) -> Session:
+    return Session(**{name: row._mapping[name] for name in Session.__slots__})
+
+
+def live_clause(now: datetime, idle_minutes: int) -> Any:
+    clause = and_(sessions.c.ended_at.is_(None), sessions.c.expires_at > now)
+    if idle_minutes:
+        clause = and_(clause, sessions.c.last_seen_at > now - timedelta(minutes=idle_minutes))
+    return clause
+
+
+def insert(conn: Connection, session: Session) -> None:
+    conn.execute(sessions.insert().values(
+        **{name: getattr(session, name) for name in Session.__slots__}))
+
+
+def get(conn: Connection, session_id: str) -> Session | None:
+    row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
+    return from_row(row) if row else None
+
+
+def count_live(conn: Connection, account_id: str, kind: str, now: datetime,
+               idle_minutes: int) -> int:
+    return int(conn.execute(
+        select(func.count()).select_from(sessions).where(
+            (sessions.c.account_id == account_id) & (sessions.c.kind == kind)
+            & live_clause(now, idle_minutes))).scalar_one())
+
+
+def list_live(conn: Connection, account_id: str, now: datetime,
+              idle_minutes: int) -> Sequence[Session]:
+    rows = conn.execute(
+        select(sessions).where((sessions.c.account_id == account_id)
+                               & live_clause(now, idle_minutes))
+        .order_by(sessions.c.last_seen_at.desc()))
+    return [from_row(row) for row in rows]
+
+
+def touch(conn: Connection, session_id: str, now: datetime) -> None:
+    conn.execute(update(sessions).where(sessions.c.id == session_id).values(last_seen_at=now))
+
+
+def end(conn: Connection, account_id: str, session_id: str, now: datetime) -> bool:
+    result = conn.execute(
+        update(sessions).where((sessions.c.id == session_id)
+                               & (sessions.c.account_id == account_id)
+                               & sessions.c.ended_at.is_(None))
+        .values(ended_at=now))
+    return result.rowcount == 1
+
+
+def end_all(conn: Connection, account_id: str, now: datetime, *, except_id: str | None = None,
+            kind: str | None = None) -> int:
+    clause = (sessions.c.account_id == account_id) & sessions.c.ended_at.is_(None)
+    if except_id:
+        clause &= sessions.c.id != except_id
+    if kind:
+        clause &= sessions.c.kind == kind
+    return conn.execute(update(sessions).where(clause).values(ended_at=now)).rowcount
+

@@ -1,0 +1,1 @@
+"""HTML pages: the sign-in flow, the security page, the admin console, help pages."""
