@@ -86,7 +86,7 @@ class Directory:
             raise SignInError("INVALID_REQUEST", detail={"field": "identifier"})
         if language not in LANGUAGES:
             raise SignInError("INVALID_REQUEST", detail={"field": "language"})
-        OrgSettings(timezone=timezone)  # validates the zone name
+        _check_timezone(timezone)
         password_hash = None
         if password is not None:
             password_hash = await self._hasher.hash(check_new_password(password))
@@ -128,7 +128,7 @@ class Directory:
         if "language" in changes and changes["language"] not in LANGUAGES:
             raise SignInError("INVALID_REQUEST", detail={"field": "language"})
         if "timezone" in changes:
-            OrgSettings(timezone=changes["timezone"])
+            _check_timezone(changes["timezone"])
         if "role" in changes:
             if account.org_id is None:
                 raise SignInError("INVALID_REQUEST", detail={"field": "role"})
@@ -161,6 +161,13 @@ class Directory:
     # Audit -----------------------------------------------------------------------------
     async def audit(self, query: audit.AuditQuery) -> Sequence[audit.AuditEvent]:
         return await self._db.run(audit.query, query, write=False)
+
+
+def _check_timezone(name: str) -> None:
+    try:
+        OrgSettings(timezone=name)
+    except ValueError as exc:
+        raise SignInError("INVALID_REQUEST", detail={"field": "timezone"}) from exc
 
 
 def _event(conn: Connection, event: str, at: Any, actor_id: str | None, **fields: Any) -> None:

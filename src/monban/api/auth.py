@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from monban.edge import cookies, csrf
+from monban.edge.error_json import ACCOUNT_LANGUAGE
 from monban.errors import SignInError
 from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
@@ -27,6 +28,7 @@ async def current_session(request: Request) -> Authenticated:
     auth = await runtime.sessions.authenticate(token)
     if auth is None:
         raise SignInError("SESSION_EXPIRED")
+    request.scope[ACCOUNT_LANGUAGE] = auth.account.language
     if by_cookie and request.method not in SAFE_METHODS:
         csrf.check(request, request.headers.get(csrf.HEADER))
     return auth

@@ -110,6 +110,8 @@ attempt_counters = Table(
     Column("last_failure_at", UTCDateTime, nullable=False),
     Column("locked_until", UTCDateTime, nullable=True),
     Column("level", Integer, nullable=False),
+    Column("pending", Integer, nullable=False),
+    Column("pending_until", UTCDateTime, nullable=True),
 )
 
 daily_signins = Table(

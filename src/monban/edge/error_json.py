@@ -14,6 +14,10 @@ from monban.i18n.negotiate import choose
 from monban.runtime import Runtime
 
 
+ACCOUNT_LANGUAGE = "monban.account_language"
+"""Scope key: the signed-in account's language, set once the caller is known."""
+
+
 def help_url(request: Request, code: str, language: str) -> str:
     runtime: Runtime = request.app.state.runtime
     base = runtime.settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")
@@ -22,7 +26,7 @@ def help_url(request: Request, code: str, language: str) -> str:
 
 def language_for(request: Request, error: SignInError | None = None) -> str:
     runtime: Runtime = request.app.state.runtime
-    account_language = error.language if error else None
+    account_language = (error.language if error else None) or request.scope.get(ACCOUNT_LANGUAGE)
     return choose(account_language, requested_language(request),
                   runtime.settings.default_language)
 

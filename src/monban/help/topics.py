@@ -1347,6 +1347,33 @@ _TOPICS: tuple[Topic, ...] = (
             who_can_fix="It usually clears up on its own; if it doesn't, support can help.",
         ),
     ),
+    Topic(
+        slug="INTERNAL_ERROR",
+        section="other",
+        actions=("contact_support",),
+        ja=TopicText(
+            title="サーバーで予期しないエラーが発生しました",
+            what_happened=(
+                "サーバー側の不具合により、操作を完了できませんでした。入力内容に問題があったわけではありません。"
+            ),
+            steps=(
+                "しばらく時間をおいてから、もう一度お試しください。",
+                "繰り返し発生する場合は、発生した日時を添えてサポート窓口にお問い合わせください。",
+            ),
+            who_can_fix="サーバーの管理者またはサポート窓口が対応します。",
+        ),
+        en=TopicText(
+            title="Something went wrong on the server",
+            what_happened=(
+                "A fault on the server stopped the operation. Nothing you entered caused it."
+            ),
+            steps=(
+                "Wait a little, then try again.",
+                "If it keeps happening, contact support and say when it happened.",
+            ),
+            who_can_fix="The server's operators or support.",
+        ),
+    ),
 )
 
 TOPICS: dict[str, Topic] = {topic.slug: topic for topic in _TOPICS}

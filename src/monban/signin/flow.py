@@ -110,11 +110,12 @@ class SignInService:
             if account is not None:
                 for policy in before:
                     await policy.check(ctx)
-            await lockout.reserve(self._counters, keys, settings, now, ctx)
+            await lockout.reserve(self._counters, keys, settings, self._clock, ctx)
             verdict = await self._hasher.verify(
                 account.password_hash if account else None, normalise(password))
             if account is None or not verdict.ok:
                 ctx.note("password", False)
+                await lockout.failed(self._counters, keys, settings, self._clock.now())
                 raise SignInError("INVALID_CREDENTIALS")
             ctx.note("password", True)
             await lockout.succeeded(self._counters, keys)
@@ -140,6 +141,14 @@ class SignInService:
                 or loaded.flow.expires_at <= now):
             raise SignInError("FLOW_EXPIRED")
         ctx = self._context(loaded, request, now)
+        before, after = plan(loaded.settings.hide_account_existence)
+        try:  # the password was proven on this flow; every other policy runs again
+            for policy in before + after:
+                await policy.check(ctx)
+        except SignInError as error:
+            await self._undo(ctx)
+            await self._fail(error, loaded.flow, loaded.account, request, ctx)
+            raise
         return await self._start_session(loaded.flow, (SESSION_LIMIT,), loaded.account,
                                          loaded.settings, request, ctx, end_others=True)
 

@@ -3,21 +3,27 @@
 Two counters per account: one for the source (the browser, when the owner has signed in
 there before; the IP otherwise) with the org's threshold and growing back-off, and one for
 the account as a whole (NIST SP 800-63B: at most 100 in a row), which known browsers skip, so
-an attacker elsewhere cannot lock the owner out. An attempt is counted before its secret is
-checked and forgotten on success, so racing guesses cannot get past the threshold.
+an attacker elsewhere cannot lock the owner out. An attempt's secret is
+checked only while the failures so far plus the attempts in flight stay under the threshold
+(further attempts wait), so racing guesses cannot get past it and racing correct passwords
+are not refused.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from monban.accounts.org_settings import OrgSettings
+from monban.clock import Clock
 from monban.errors import SignInError
 from monban.signin.context import PolicyContext
-from monban.store.counters import Counters, LockRule
+from monban.store.counters import AttemptSlot, Counters, LockRule
 
 NAME = "attempt_lockout"
+MAX_WAIT_SECONDS = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,28 +56,58 @@ def account_rule(settings: OrgSettings) -> LockRule:
 
 
 async def reserve(counters: Counters, keys: AttemptKeys, settings: OrgSettings,
-                  now: datetime, ctx: PolicyContext | None = None) -> None:
-    """Count one attempt for the source and the account, or refuse while either is locked."""
-    slot = await counters.take_attempt(keys.source, source_rule(settings), now)
-    if not slot.allowed:
-        _refuse(ctx, "source", slot.failures, slot.locked_until, settings.lockout_threshold)
+                  clock: Clock, ctx: PolicyContext | None = None) -> None:
+    """Reserve one attempt for the source and the account, or refuse while either is locked.
+    While the attempts in flight could reach the threshold, wait for them to finish."""
+    source = await _take(counters, keys.source, source_rule(settings), clock)
+    if not source.allowed:
+        _refuse(ctx, "source", source.failures, source.locked_until,
+                settings.lockout_threshold)
     if keys.account_enforced:
-        whole = await counters.take_attempt(keys.account, account_rule(settings), now)
+        whole = await _take(counters, keys.account, account_rule(settings), clock)
         if not whole.allowed:
+            await counters.cancel_attempt(keys.source, clock.now())
             _refuse(ctx, "account", whole.failures, whole.locked_until,
                     settings.account_lockout_threshold)
     if ctx is not None:
-        ctx.note(NAME, True, source=keys.source.split(":", 2)[2],
-                 failures_before=slot.failures - 1, threshold=settings.lockout_threshold)
+        ctx.note(NAME, True, source="ip" if keys.account_enforced else "known_browser",
+                 failures_before=source.failures, threshold=settings.lockout_threshold)
+
+
+async def _take(counters: Counters, key: str, rule: LockRule, clock: Clock) -> AttemptSlot:
+    delay = 0.005
+    waited = 0.0
+    while True:
+        slot = await counters.take_attempt(key, rule, clock.now())
+        if not slot.busy or waited >= MAX_WAIT_SECONDS:
+            return slot
+        await asyncio.sleep(delay)
+        waited += delay
+        delay = min(delay * 2, 0.2)
 
 
 def _refuse(ctx: PolicyContext | None, scope: str, failures: int,
-            locked_until: datetime | None, threshold: int) -> None:
+            locked_until: datetime | None, threshold: int) -> NoReturn:
     until = locked_until.isoformat() if locked_until else None
     if ctx is not None:
         ctx.note(NAME, False, scope=scope, failures=failures, threshold=threshold,
                  locked_until=until)
     raise SignInError("SIGNIN_ATTEMPTS_EXCEEDED", detail={"scope": scope, "locked_until": until})
+
+
+async def failed(counters: Counters, keys: AttemptKeys, settings: OrgSettings,
+                 now: datetime) -> None:
+    """The secret was wrong: count it against the source (and the account)."""
+    await counters.record_failure(keys.source, source_rule(settings), now)
+    if keys.account_enforced:
+        await counters.record_failure(keys.account, account_rule(settings), now)
+
+
+async def abandoned(counters: Counters, keys: AttemptKeys, now: datetime) -> None:
+    """The reserved attempt was never decided (a policy refused first): release it."""
+    await counters.cancel_attempt(keys.source, now)
+    if keys.account_enforced:
+        await counters.cancel_attempt(keys.account, now)
 
 
 async def succeeded(counters: Counters, keys: AttemptKeys) -> None:

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+PENDING_TTL = timedelta(seconds=30)
+"""A reserved attempt whose outcome never arrives (a node died) stops counting after this."""
+
 
 @dataclass(frozen=True, slots=True)
 class LockRule:
@@ -26,23 +29,33 @@ class LockRule:
 @dataclass(frozen=True, slots=True)
 class AttemptSlot:
     allowed: bool
+    """A secret may be checked now (one attempt is reserved for it)."""
+    busy: bool
+    """Not locked, but the attempts already in flight could reach the threshold: wait."""
     failures: int
-    """Failures in a row counted so far, this attempt included when allowed."""
     locked_until: datetime | None
 
 
 class Counters(Protocol):
     async def take_attempt(self, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
-        """Reserve one attempt for `key`, counted as a failure until `clear_attempts`. Refused
-        while the key is locked; the attempt that reaches the threshold sets the lock, so
-        no more than `threshold` secrets are ever tried in a row, however many race."""
+        """Reserve one attempt for `key`. Refused while locked; busy while failures plus the
+        attempts in flight reach the threshold, so no more than `threshold` wrong secrets
+        are ever checked in a row, however many requests race."""
         ...
 
-    async def locked_until(self, key: str, now: datetime) -> datetime | None: ...
+    async def record_failure(self, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
+        """The reserved attempt failed: count it; the threshold-th failure sets the lock."""
+        ...
+
+    async def cancel_attempt(self, key: str, now: datetime) -> None:
+        """The reserved attempt was never checked: release it without counting."""
+        ...
 
     async def clear_attempts(self, *keys: str) -> None:
         """A success: forget the failures and the back-off level of these keys."""
         ...
+
+    async def locked_until(self, key: str, now: datetime) -> datetime | None: ...
 
     async def consume_daily(self, account_id: str, day: str, limit: int) -> int | None:
         """Count one successful sign-in for the day; None (and nothing counted) once `limit`

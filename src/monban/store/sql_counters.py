@@ -4,13 +4,14 @@ PostgreSQL, IMMEDIATE on SQLite."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
 from monban.db.database import Database
 from monban.db.tables import attempt_counters, daily_signins
 from monban.store.conflicts import insert_for
-from monban.store.counters import AttemptSlot, LockRule
+from monban.store.counters import PENDING_TTL, AttemptSlot, LockRule
 
 
 class SqlCounters:
@@ -20,11 +21,17 @@ class SqlCounters:
     async def take_attempt(self, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
         return await self._db.run(_take_attempt, key, rule, now)
 
-    async def locked_until(self, key: str, now: datetime) -> datetime | None:
-        return await self._db.run(_locked_until, key, now, write=False)
+    async def record_failure(self, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
+        return await self._db.run(_record_failure, key, rule, now)
+
+    async def cancel_attempt(self, key: str, now: datetime) -> None:
+        await self._db.run(_cancel_attempt, key, now)
 
     async def clear_attempts(self, *keys: str) -> None:
         await self._db.run(_clear, keys)
+
+    async def locked_until(self, key: str, now: datetime) -> datetime | None:
+        return await self._db.run(_locked_until, key, now, write=False)
 
     async def consume_daily(self, account_id: str, day: str, limit: int) -> int | None:
         return await self._db.run(_consume_daily, account_id, day, limit)
@@ -36,27 +43,59 @@ class SqlCounters:
         return await self._db.run(_daily_count, account_id, day, write=False)
 
 
-def _take_attempt(conn: Connection, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
+def _locked_row(conn: Connection, key: str, now: datetime) -> dict[str, Any]:
+    """The key's counter under a row lock, created if absent, with expired parts forgotten."""
     conn.execute(insert_for(conn, attempt_counters).values(
-        key=key, failures=0, last_failure_at=now, locked_until=None, level=0
-    ).on_conflict_do_nothing(index_elements=["key"]))
-    row = conn.execute(select(attempt_counters).where(attempt_counters.c.key == key)
-                       .with_for_update()).one()._mapping
-    failures, level, locked_until = row["failures"], row["level"], row["locked_until"]
-    if locked_until is not None and locked_until > now:
-        return AttemptSlot(False, failures, locked_until)
-    if locked_until is not None or row["last_failure_at"] <= now - rule.window:
-        failures = 0  # the lock ran out, or the failures are too old to count
-    if locked_until is None and row["last_failure_at"] <= now - rule.ceiling:
-        level = 0
-    failures += 1
-    new_lock = None
+        key=key, failures=0, last_failure_at=now, locked_until=None, level=0, pending=0,
+        pending_until=None).on_conflict_do_nothing(index_elements=["key"]))
+    row = dict(conn.execute(select(attempt_counters).where(attempt_counters.c.key == key)
+                            .with_for_update()).one()._mapping)
+    if row["pending_until"] is None or row["pending_until"] <= now:
+        row["pending"] = 0
+    return row
+
+
+def _fresh_failures(row: dict[str, Any], rule: LockRule, now: datetime) -> int:
+    """Failures that still count: none once a lock has run out or the last one is too old."""
+    if row["locked_until"] is not None and row["locked_until"] <= now:
+        return 0
+    if row["last_failure_at"] <= now - rule.window:
+        return 0
+    return int(row["failures"])
+
+
+def _save(conn: Connection, key: str, **values: Any) -> None:
+    conn.execute(update(attempt_counters).where(attempt_counters.c.key == key).values(**values))
+
+
+def _take_attempt(conn: Connection, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
+    row = _locked_row(conn, key, now)
+    if row["locked_until"] is not None and row["locked_until"] > now:
+        return AttemptSlot(False, False, row["failures"], row["locked_until"])
+    failures = _fresh_failures(row, rule, now)
+    if failures + row["pending"] >= rule.threshold:
+        return AttemptSlot(False, True, failures, None)
+    level = 0 if row["last_failure_at"] <= now - rule.ceiling else row["level"]
+    _save(conn, key, failures=failures, locked_until=None, level=level,
+          pending=row["pending"] + 1, pending_until=now + PENDING_TTL)
+    return AttemptSlot(True, False, failures, None)
+
+
+def _record_failure(conn: Connection, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
+    row = _locked_row(conn, key, now)
+    failures = _fresh_failures(row, rule, now) + 1
+    level, locked_until = row["level"], None
     if failures >= rule.threshold:
-        new_lock = now + rule.duration(level)
+        locked_until = now + rule.duration(level)
         level += 1
-    conn.execute(update(attempt_counters).where(attempt_counters.c.key == key).values(
-        failures=failures, last_failure_at=now, locked_until=new_lock, level=level))
-    return AttemptSlot(True, failures, new_lock)
+    _save(conn, key, failures=failures, last_failure_at=now, locked_until=locked_until,
+          level=level, pending=max(0, row["pending"] - 1))
+    return AttemptSlot(False, False, failures, locked_until)
+
+
+def _cancel_attempt(conn: Connection, key: str, now: datetime) -> None:
+    row = _locked_row(conn, key, now)
+    _save(conn, key, pending=max(0, row["pending"] - 1))
 
 
 def _locked_until(conn: Connection, key: str, now: datetime) -> datetime | None:

@@ -8,8 +8,9 @@ from starlette.responses import Response
 
 from monban.errors import SignInError
 from monban.web.render import render
+from monban.web.visitor import known_visitor
 
 
 def error_page(request: Request, error: SignInError) -> Response:
-    auth = request.scope.get("monban.visitor")
-    return render(request, "error.html", auth=auth, status=error.status, error=error)
+    return render(request, "error.html", auth=known_visitor(request), status=error.status,
+                  error=error)

@@ -18,11 +18,13 @@ from monban.accounts.model import ADMIN_ROLES, STAFF_ROLES
 from monban.edge import cookies
 from monban.edge.csrf import token_for
 from monban.edge.request_facts import requested_language
-from monban.errors import SignInError, message
+from monban.errors import CATALOGUE, SignInError, message
 from monban.i18n.catalog import gettext_for
 from monban.i18n.negotiate import SUPPORTED, choose
 from monban.runtime import Runtime
+from monban.sessions.device import describe
 from monban.sessions.service import Authenticated
+from monban.web.labels import EVENTS, NOTICES, OUTCOMES, ROLES
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGE_MAX_AGE = 400 * 24 * 3600
@@ -127,6 +129,19 @@ def _switch_links(request: Request) -> dict[str, str]:
     return links
 
 
+def _label_functions(request: Request, language: str, gettext: Any) -> dict[str, Any]:
+    params = placeholders(request, language)
+
+    def pick(table: dict[str, str]) -> Any:
+        return lambda key: gettext(table[key]) if key in table else (key or "")
+
+    return {
+        "catalogue_message": lambda code: message(code, language, **params)
+        if code in CATALOGUE else "",
+        "event_label": pick(EVENTS), "outcome_label": pick(OUTCOMES), "role_label": pick(ROLES),
+    }
+
+
 def current_path(request: Request) -> str:
     query = {k: v for k, v in request.query_params.items() if k not in ("lang", "notice")}
     return request.url.path + (f"?{urlencode(query)}" if query else "")
@@ -141,6 +156,8 @@ def render(request: Request, template: str, *, auth: Authenticated | None = None
     if isinstance(error, SignInError):
         error = error_view(request, error, language)
     account = auth.account if auth else None
+    notice_key = request.query_params.get("notice", "")
+    notice = gettext(NOTICES[notice_key]) if notice_key in NOTICES else None
     values: dict[str, Any] = {
         "_": gettext, "lang": language, "csrf": token_for(request), "auth": auth,
         "account": account, "error": error, "switch": _switch_links(request),
@@ -148,7 +165,8 @@ def render(request: Request, template: str, *, auth: Authenticated | None = None
         "show_admin": bool(account and (account.is_superadmin or account.role in STAFF_ROLES)),
         "is_admin_role": bool(account and account.role in ADMIN_ROLES),
         "when": _time_formatter(zone_of(auth)),
-        "ago": _ago_formatter(runtime.clock.now(), gettext),
+        "ago": _ago_formatter(runtime.clock.now(), gettext), "notice": notice,
+        "device": describe, **_label_functions(request, language, gettext),
         **context,
     }
     body = _ENV.get_template(template).render(values)

@@ -1,9 +1,18 @@
-"""Installs the HTML routes."""
+"""Installs the HTML routes and the stylesheet."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from monban.web import pages_admin, pages_help, pages_members, pages_security, pages_signin
+
+STATIC = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    return None
+    for module in (pages_signin, pages_security, pages_admin, pages_members, pages_help):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -44,3 +44,9 @@ async def signed_in(request: Request) -> Authenticated:
         query["expired"] = "1"
     raise SignInNeeded("/signin?" + urlencode(query))
 
+
+
+def known_visitor(request: Request) -> Authenticated | None:
+    """The visitor already looked up while handling this request (no database call)."""
+    found = request.scope.get(_KEY)
+    return found if isinstance(found, Authenticated) else None

@@ -1,6 +1,6 @@
 """initial schema
 
-Revision ID: 0fee674f2634
+Revision ID: 0001
 Revises: 
 Create Date: 2026-11-25 21:50:36.321391
 """
@@ -26,6 +26,8 @@ def upgrade() -> None:
     sa.Column('last_failure_at', monban.db.types.UTCDateTime(), nullable=False),
     sa.Column('locked_until', monban.db.types.UTCDateTime(), nullable=True),
     sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('pending', sa.Integer(), nullable=False),
+    sa.Column('pending_until', monban.db.types.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_attempt_counters'))
     )
     op.create_table('audit_events',

@@ -1,0 +1,94 @@
+"""The words pages show for stored values: audit events, roles, org settings, password rules,
+one-line notices after a change. English msgids, marked with N_ so that the translation test
+finds them; pages translate them with `_` when rendering."""
+
+from __future__ import annotations
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - the conventional gettext marker
+    return msgid
+
+
+NOTICES = {
+    "signed_out": N_("You have signed out."),
+    "language_saved": N_("Your language has been changed."),
+    "session_ended": N_("The session has been ended."),
+    "sessions_ended": N_("Your other sessions have been ended."),
+    "ip_added": N_("The IP address has been added."),
+    "ip_removed": N_("The IP address has been removed."),
+    "password_changed": N_("Your password has been changed. Your other sessions were ended."),
+    "settings_saved": N_("The settings have been saved."),
+    "member_added": N_("The member has been added."),
+    "member_updated": N_("The member has been updated."),
+    "member_password_set": N_("The password has been set."),
+    "member_sessions_ended": N_("All of the member's sessions have been ended."),
+}
+
+EVENTS = {
+    "signin.success": N_("Signed in"),
+    "signin.password": N_("Sign-in attempt"),
+    "signin.identifier": N_("Sign-in attempt (identifier)"),
+    "session.ended": N_("Session ended"),
+    "session.ended_others": N_("Other sessions ended"),
+    "account.created": N_("Account created"),
+    "account.updated": N_("Account changed"),
+    "account.password_set": N_("Password changed"),
+    "ip_rule.added": N_("Allowed IP address added"),
+    "ip_rule.removed": N_("Allowed IP address removed"),
+    "org.created": N_("Organization created"),
+    "org.settings_changed": N_("Organization settings changed"),
+    "server.error": N_("Server error"),
+}
+
+OUTCOMES = {"success": N_("Succeeded"), "failure": N_("Failed")}
+
+ROLES = {
+    "owner": N_("Owner"),
+    "admin": N_("Administrator"),
+    "support": N_("Support"),
+    "member": N_("Member"),
+}
+
+LANGUAGES = {"ja": "日本語", "en": "English"}
+
+SETTINGS = {
+    "daily_signin_limit": (
+        N_("Daily sign-in limit"),
+        N_("Successful sign-ins per account per day; 0 means no limit.")),
+    "timezone": (
+        N_("Time zone"),
+        N_("The day of the daily limit starts at midnight in this zone.")),
+    "lockout_threshold": (
+        N_("Lockout threshold"),
+        N_("Wrong secrets in a row from one browser or IP address that lock it out.")),
+    "lockout_window_minutes": (
+        N_("Lockout window (minutes)"),
+        N_("Failures older than this no longer count.")),
+    "lockout_duration_minutes": (
+        N_("Lockout duration (minutes)"),
+        N_("The first lock's length; each further lock doubles it.")),
+    "lockout_max_minutes": (
+        N_("Longest lockout (minutes)"),
+        N_("Locks never grow longer than this.")),
+    "account_lockout_threshold": (
+        N_("Account lockout threshold"),
+        N_("Wrong secrets in a row for the whole account (at most 100).")),
+    "session_limit": (
+        N_("Concurrent session limit"),
+        N_("Browser sessions per account; 0 means no limit.")),
+    "session_lifetime_hours": (
+        N_("Session lifetime (hours)"),
+        N_("Sessions end this long after signing in.")),
+    "session_idle_minutes": (
+        N_("Idle timeout (minutes)"),
+        N_("Sign out after this long without activity; 0 means never.")),
+    "hide_account_existence": (
+        N_("Hide whether an account exists"),
+        N_("Unknown identifiers on your domains fail like a wrong password.")),
+}
+
+PASSWORD_RULES = {
+    "min_length": N_("Use at least %(min_length)s characters."),
+    "max_length": N_("Use at most %(max_length)s characters."),
+    "blank": N_("The password cannot be only spaces."),
+}

@@ -1,0 +1,157 @@
+"""The admin console's member pages: adding a member, disabling and enabling, setting a
+password, and a member's sessions (which support staff may end too)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from monban.accounts.model import Account, Org, Role
+from monban.admin.permissions import can_admin_org
+from monban.edge.request_facts import request_info
+from monban.errors import SignInError
+from monban.sessions.service import Authenticated
+from monban.web.forms import Form, read_form
+from monban.web.page_route import PageRoute
+from monban.web.pages_admin import load_org, org_page, org_url
+from monban.web.render import redirect, render, runtime_of
+from monban.web.visitor import signed_in
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _member_url(org: Org, member: Account, notice: str | None = None) -> str:
+    query = f"?notice={notice}" if notice else ""
+    return f"/admin/orgs/{org.slug}/members/{member.id}{query}"
+
+
+async def _member(request: Request, org: Org, account_id: str) -> Account:
+    account = await runtime_of(request).directory.account(account_id[:64])
+    if account.org_id != org.id:
+        raise SignInError("NOT_FOUND")
+    return account
+
+
+def _role(value: str, actor: Account) -> Role:
+    try:
+        role = Role(value)
+    except ValueError as exc:
+        raise SignInError("INVALID_REQUEST", detail={"field": "role"}) from exc
+    if role == Role.OWNER and actor.role != Role.OWNER and not actor.is_superadmin:
+        raise SignInError("PERMISSION_DENIED")
+    return role
+
+
+def _identifier_fields(text: str) -> tuple[str | None, str | None, str | None]:
+    """What was typed in the one identifier box, as (email, phone, username)."""
+    value = text.strip()
+    if "@" in value:
+        return value, None, None
+    if value.startswith("+") or value.replace("-", "").replace(" ", "").isdigit():
+        return None, value, None
+    return None, None, value
+
+
+async def _create(request: Request, form: Form, org: Org, auth: Authenticated) -> None:
+    identifier = form.text("identifier", 320)
+    if not identifier.strip():
+        raise SignInError("INVALID_REQUEST", detail={"field": "identifier"})
+    password = form.text("password")
+    email, phone, username = _identifier_fields(identifier)
+    await runtime_of(request).directory.create_account(
+        display_name=form.text("display_name", 200), email=email, phone=phone,
+        username=username, password=password or None, org=org,
+        role=_role(form.text("role", 20) or "member", auth.account),
+        language=form.text("language", 10) or "ja", actor_id=auth.account.id)
+
+
+@router.post("/admin/orgs/{slug}/members")
+async def add_member(slug: str, request: Request) -> Response:
+    form = await read_form(request)
+    auth = await signed_in(request)
+    org = await load_org(request, slug, auth, admin=True)
+    try:
+        await _create(request, form, org, auth)
+    except SignInError as error:
+        return await org_page(request, auth, org, error)
+    return redirect(org_url(org, "member_added", "#members"))
+
+
+async def _set_disabled(request: Request, slug: str, account_id: str,
+                        disabled: bool) -> Response:
+    await read_form(request)
+    auth = await signed_in(request)
+    org = await load_org(request, slug, auth, admin=True)
+    try:
+        member = await _member(request, org, account_id)
+        if disabled and member.id == auth.account.id:
+            raise SignInError("INVALID_REQUEST", detail={"field": "disabled"})
+        await runtime_of(request).directory.update_account(member, actor_id=auth.account.id,
+                                                           disabled=disabled)
+    except SignInError as error:
+        return await org_page(request, auth, org, error)
+    return redirect(org_url(org, "member_updated", "#members"))
+
+
+@router.post("/admin/orgs/{slug}/members/{account_id}/disable")
+async def disable(slug: str, account_id: str, request: Request) -> Response:
+    return await _set_disabled(request, slug, account_id, True)
+
+
+@router.post("/admin/orgs/{slug}/members/{account_id}/enable")
+async def enable(slug: str, account_id: str, request: Request) -> Response:
+    return await _set_disabled(request, slug, account_id, False)
+
+
+async def member_page(request: Request, auth: Authenticated, org: Org, member: Account,
+                      error: SignInError | None = None) -> Response:
+    live = await runtime_of(request).sessions.list_live(member, org.settings)
+    return render(request, "admin_member.html", auth=auth, org=org, member=member,
+                  sessions=live, error=error, status=error.status if error else 200,
+                  can_admin=can_admin_org(auth.account, org.id))
+
+
+@router.get("/admin/orgs/{slug}/members/{account_id}")
+async def show_member(slug: str, account_id: str, request: Request) -> Response:
+    auth = await signed_in(request)
+    org = await load_org(request, slug, auth, admin=False)
+    member = await _member(request, org, account_id)
+    return await member_page(request, auth, org, member)
+
+
+@router.post("/admin/orgs/{slug}/members/{account_id}/password")
+async def set_password(slug: str, account_id: str, request: Request) -> Response:
+    form = await read_form(request)
+    auth = await signed_in(request)
+    org = await load_org(request, slug, auth, admin=True)
+    member = await _member(request, org, account_id)
+    try:
+        await runtime_of(request).directory.set_password(
+            member, form.text("password"), auth.account.id,
+            end_sessions=form.flag("end_sessions"))
+    except SignInError as error:
+        return await member_page(request, auth, org, member, error)
+    return redirect(_member_url(org, member, "member_password_set"))
+
+
+@router.post("/admin/orgs/{slug}/members/{account_id}/sessions/end")
+async def end_session(slug: str, account_id: str, request: Request) -> Response:
+    form = await read_form(request)
+    auth = await signed_in(request)
+    org = await load_org(request, slug, auth, admin=False)
+    member = await _member(request, org, account_id)
+    if not await runtime_of(request).sessions.end(member, form.text("session", 100),
+                                                  auth.account, str(request_info(request).ip)):
+        return await member_page(request, auth, org, member, SignInError("NOT_FOUND"))
+    return redirect(_member_url(org, member, "session_ended"))
+
+
+@router.post("/admin/orgs/{slug}/members/{account_id}/sessions/end-all")
+async def end_all(slug: str, account_id: str, request: Request) -> Response:
+    await read_form(request)
+    auth = await signed_in(request)
+    org = await load_org(request, slug, auth, admin=False)
+    member = await _member(request, org, account_id)
+    await runtime_of(request).sessions.end_others(member, None, auth.account,
+                                                  str(request_info(request).ip))
+    return redirect(_member_url(org, member, "member_sessions_ended"))

@@ -1,0 +1,152 @@
+"""The sign-in pages: identifier, password, the concurrent-session-limit step, signing out.
+
+They drive the same flow as the JSON API (signin/flow.py); a refusal re-renders the page with
+the catalogue message, its status and its help topic."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from monban.edge import cookies
+from monban.edge.request_facts import request_info
+from monban.errors import SignInError
+from monban.signin.flow import PASSWORD, SESSION_LIMIT, SignedIn
+from monban.web.forms import local_path, read_form
+from monban.web.page_route import PageRoute
+from monban.web.render import redirect, render, runtime_of
+from monban.web.visitor import visitor
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+SECURITY_PAGE = "/account/security"
+
+
+def _next(request: Request, value: str | None = None) -> str:
+    return local_path(value if value is not None else request.query_params.get("next"))
+
+
+def _signin_form(request: Request, *, next_url: str, error: SignInError | None = None,
+                 identifier: str = "", keep: bool = False) -> Response:
+    return render(request, "signin.html", status=error.status if error else 200, error=error,
+                  next=next_url, identifier=identifier, keep=keep)
+
+
+def _flow_url(flow_id: str, next_url: str) -> str:
+    query = {"flow": flow_id}
+    if next_url != SECURITY_PAGE:
+        query["next"] = next_url
+    return "/signin/password?" + urlencode(query)
+
+
+def _signed_in(request: Request, result: SignedIn, next_url: str) -> Response:
+    runtime = runtime_of(request)
+    response = redirect(next_url)
+    cookies.set_session(response, runtime, request, result.token, result.session.persistent,
+                        result.session.expires_at, runtime.clock.now())
+    return response
+
+
+def _session_limit(request: Request, flow_id: str, next_url: str,
+                   error: SignInError) -> Response:
+    raw = error.detail.get("sessions")
+    live: list[Any] = raw if isinstance(raw, list) else []
+    return render(request, "session_limit.html", status=error.status, error=error,
+                  flow_id=flow_id, next=next_url, sessions=live)
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    return redirect(SECURITY_PAGE if await visitor(request) else "/signin")
+
+
+@router.get("/signin")
+async def signin_form(request: Request) -> Response:
+    await visitor(request)
+    expired = request.query_params.get("expired") == "1"
+    return render(request, "signin.html", next=_next(request), identifier="", keep=False,
+                  error=SignInError("SESSION_EXPIRED") if expired else None)
+
+
+@router.post("/signin")
+async def signin_identifier(request: Request) -> Response:
+    form = await read_form(request)
+    next_url = _next(request, form.text("next", 512))
+    identifier = form.text("identifier", 320)
+    keep = form.flag("keep_signed_in")
+    if not identifier.strip():
+        return _signin_form(request, next_url=next_url, keep=keep,
+                            error=SignInError("INVALID_REQUEST", detail={"field": "identifier"}))
+    try:
+        flow = await runtime_of(request).signin.start(identifier, request_info(request), keep)
+    except SignInError as error:
+        return _signin_form(request, next_url=next_url, error=error, identifier=identifier,
+                            keep=keep)
+    return redirect(_flow_url(flow.id, next_url))
+
+
+@router.get("/signin/password")
+async def password_form(request: Request) -> Response:
+    next_url = _next(request)
+    try:
+        flow = await runtime_of(request).signin.flow(request.query_params.get("flow", "")[:100])
+    except SignInError as error:
+        return _signin_form(request, next_url=next_url, error=error)
+    if flow.state == SESSION_LIMIT:
+        return _session_limit(request, flow.id, next_url, SignInError("CONCURRENT_SESSION_LIMIT"))
+    if flow.state != PASSWORD:
+        return _signin_form(request, next_url=next_url, error=SignInError("FLOW_EXPIRED"))
+    return render(request, "password.html", flow_id=flow.id, next=next_url,
+                  identifier=flow.data.get("identifier"), keep=flow.keep_signed_in)
+
+
+@router.post("/signin/password")
+async def password_submit(request: Request) -> Response:
+    form = await read_form(request)
+    next_url = _next(request, form.text("next", 512))
+    flow_id = form.text("flow", 100)
+    runtime = runtime_of(request)
+    try:
+        result = await runtime.signin.submit_password(flow_id, form.text("password"),
+                                                      request_info(request))
+    except SignInError as error:
+        if error.code == "FLOW_EXPIRED":
+            return _signin_form(request, next_url=next_url, error=error)
+        if error.code == "CONCURRENT_SESSION_LIMIT":
+            return _session_limit(request, flow_id, next_url, error)
+        try:
+            flow = await runtime.signin.flow(flow_id)
+        except SignInError as expired:
+            return _signin_form(request, next_url=next_url, error=expired)
+        return render(request, "password.html", status=error.status, error=error,
+                      flow_id=flow_id, next=next_url, identifier=flow.data.get("identifier"),
+                      keep=flow.keep_signed_in)
+    return _signed_in(request, result, next_url)
+
+
+@router.post("/signin/end-other-sessions")
+async def end_other_sessions(request: Request) -> Response:
+    form = await read_form(request)
+    next_url = _next(request, form.text("next", 512))
+    try:
+        result = await runtime_of(request).signin.end_other_sessions_and_continue(
+            form.text("flow", 100), request_info(request))
+    except SignInError as error:
+        return _signin_form(request, next_url=next_url, error=error)
+    return _signed_in(request, result, next_url)
+
+
+@router.post("/signout")
+async def signout(request: Request) -> Response:
+    await read_form(request)
+    runtime = runtime_of(request)
+    auth = await visitor(request)
+    if auth is not None:
+        await runtime.sessions.end(auth.account, auth.session.id, auth.account,
+                                   str(request_info(request).ip))
+    response = redirect("/signin?notice=signed_out")
+    cookies.clear_session(response, runtime, request)
+    return response
