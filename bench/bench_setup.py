@@ -130,14 +130,18 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir / "serve.log"
 
-    async def start(self, timeout: float = 60.0) -> None:
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "monban", "serve", "--port", str(self.port)],
-            env=server_env(self.data_dir, self.port), cwd=self.data_dir,
-            stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        deadline = time.monotonic() + timeout
+    def launch(self) -> None:
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "monban", "serve", "--port", str(self.port)],
+                env=server_env(self.data_dir, self.port), cwd=self.data_dir,
+                stdout=log, stderr=subprocess.STDOUT)
+
+    async def start(self, within: float = 60.0) -> None:
+        """Launch, then wait until /healthz answers 200."""
+        self.launch()
+        assert self.proc is not None
+        deadline = time.monotonic() + within
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"monban serve exited:\n{self.log_path.read_text()}")
@@ -185,6 +189,36 @@ class Server:
             seconds = (int(fields[11]) + int(fields[12])) / tick
             found[int(entry.name)] = ThreadCpu(int(entry.name), name, seconds)
         return found
+
+
+@dataclass(frozen=True)
+class SystemCpu:
+    """/proc/stat's aggregate line: jiffies of all CPUs by state."""
+
+    busy: int
+    idle: int
+    steal: int
+
+    @classmethod
+    def now(cls) -> SystemCpu:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+        user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+        return cls(busy=user + nice + system + irq + softirq, idle=idle + iowait, steal=steal)
+
+    def since(self, before: SystemCpu) -> str:
+        """Shares of the machine's CPU time in the interval: busy / idle / stolen by the
+        hypervisor (a noisy neighbour makes every rate here lower)."""
+        busy, idle = self.busy - before.busy, self.idle - before.idle
+        steal = self.steal - before.steal
+        total = max(busy + idle + steal, 1)
+        return (f"machine: {100 * busy / total:.0f}% busy, {100 * idle / total:.0f}% idle, "
+                f"{100 * steal / total:.0f}% stolen by the hypervisor")
+
+    def steal_share(self, before: SystemCpu) -> float:
+        busy, idle = self.busy - before.busy, self.idle - before.idle
+        steal = self.steal - before.steal
+        return steal / max(busy + idle + steal, 1)
 
 
 def new_password_hash(memory_kib: int, time_cost: int, parallelism: int) -> str:

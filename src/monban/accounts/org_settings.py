@@ -11,25 +11,25 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 class OrgSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    daily_signin_limit: int = Field(20, ge=0, le=100_000)
+    daily_signin_limit: int = Field(default=20, ge=0, le=100_000)
     """Successful sign-ins per account per day; 0 = no limit."""
     timezone: str = "UTC"
     """The day of the daily limit is this zone's day."""
 
-    lockout_threshold: int = Field(8, ge=1, le=1000)
+    lockout_threshold: int = Field(default=8, ge=1, le=1000)
     """Wrong secrets in a row from one source (browser or IP) that lock that source."""
-    lockout_window_minutes: int = Field(60, ge=1, le=7 * 24 * 60)
+    lockout_window_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
     """Failures older than this no longer count."""
-    lockout_duration_minutes: int = Field(5, ge=1, le=24 * 60)
+    lockout_duration_minutes: int = Field(default=5, ge=1, le=24 * 60)
     """The first lock's length; each further lock of the same source doubles it."""
-    lockout_max_minutes: int = Field(24 * 60, ge=1, le=30 * 24 * 60)
-    account_lockout_threshold: int = Field(100, ge=1, le=100)
+    lockout_max_minutes: int = Field(default=24 * 60, ge=1, le=30 * 24 * 60)
+    account_lockout_threshold: int = Field(default=100, ge=1, le=100)
     """Wrong secrets in a row for the whole account (NIST SP 800-63B: at most 100)."""
 
-    session_limit: int = Field(0, ge=0, le=1000)
+    session_limit: int = Field(default=0, ge=0, le=1000)
     """Concurrent browser sessions per account; 0 = no limit."""
-    session_lifetime_hours: int = Field(14 * 24, ge=1, le=365 * 24)
-    session_idle_minutes: int = Field(0, ge=0, le=365 * 24 * 60)
+    session_lifetime_hours: int = Field(default=14 * 24, ge=1, le=365 * 24)
+    session_idle_minutes: int = Field(default=0, ge=0, le=365 * 24 * 60)
     """Sign out after this long without a request; 0 = no idle timeout."""
 
     hide_account_existence: bool = False

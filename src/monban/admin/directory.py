@@ -28,6 +28,7 @@ from monban.passwords.hasher import PasswordHasher
 from monban.passwords.rules import check_new_password
 from monban.store import accounts, audit, ip_rules, orgs, sessions
 from monban.store.ids import new_id
+from monban.store.ip_rules import IpRule
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LANGUAGES = ("ja", "en")
@@ -139,13 +140,13 @@ class Directory:
         return updated
 
     # Allowed IPs -----------------------------------------------------------------------
-    async def ip_rules(self, scope: str, owner_id: str) -> Sequence[ip_rules.IpRule]:
+    async def ip_rules(self, scope: str, owner_id: str) -> Sequence[IpRule]:
         return await self._db.run(ip_rules.list_for, scope, owner_id, write=False)
 
     async def add_ip_rule(self, scope: str, owner_id: str, cidr: str, name: str,
-                          actor_id: str | None = None) -> ip_rules.IpRule:
+                          actor_id: str | None = None) -> IpRule:
         network = parse_rule(cidr)
-        rule = ip_rules.IpRule(id=new_id(), scope=scope, owner_id=owner_id,
+        rule = IpRule(id=new_id(), scope=scope, owner_id=owner_id,
                                cidr=str(network), name=(name.strip() or str(network))[:100],
                                created_at=self._clock.now())
         await self._db.run(_add_rule, rule, actor_id)
@@ -219,7 +220,7 @@ def _update_account(conn: Connection, account: Account, changes: dict[str, Any],
            org_id=account.org_id, detail=changes)
 
 
-def _add_rule(conn: Connection, rule: ip_rules.IpRule, actor_id: str | None) -> None:
+def _add_rule(conn: Connection, rule: IpRule, actor_id: str | None) -> None:
     ip_rules.add(conn, rule)
     _event(conn, "ip_rule.added", rule.created_at, actor_id,
            account_id=rule.owner_id if rule.scope == "account" else None,

@@ -13,7 +13,6 @@ from monban.errors import CATALOGUE, SignInError, message
 from monban.i18n.negotiate import choose
 from monban.runtime import Runtime
 
-
 ACCOUNT_LANGUAGE = "monban.account_language"
 """Scope key: the signed-in account's language, set once the caller is known."""
 

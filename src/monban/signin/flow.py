@@ -33,7 +33,7 @@ from monban.store.ids import new_token
 from monban.store.ip_rules import IpRule
 from monban.store.sessions import Session
 
-PASSWORD = "password"
+PASSWORD = "password"  # noqa: S105 - the flow state's name, not a secret
 SESSION_LIMIT = "session_limit"
 
 

@@ -23,7 +23,8 @@ class LockRule:
 
     def duration(self, level: int) -> timedelta:
         """Growing back-off: the n-th lock in a row lasts base * 2**n, up to the ceiling."""
-        return min(self.base * (2 ** min(level, 30)), self.ceiling)
+        grown: timedelta = self.base * (2 ** min(level, 20))
+        return min(grown, self.ceiling)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from monban.i18n.negotiate import SUPPORTED, choose
 from monban.runtime import Runtime
 from monban.sessions.device import describe
 from monban.sessions.service import Authenticated
-from monban.web.labels import EVENTS, NOTICES, OUTCOMES, ROLES
+from monban.web.labels import EVENTS, N_, NOTICES, OUTCOMES, ROLES
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGE_MAX_AGE = 400 * 24 * 3600
@@ -110,12 +110,12 @@ def _ago_formatter(now: datetime, gettext: Any) -> Any:
             value = datetime.fromisoformat(value)
         seconds = max(0, int((now - value).total_seconds()))
         if seconds < 60:
-            return str(gettext("just now"))
+            return str(gettext(N_("just now")))
         if seconds < 3600:
-            return str(gettext("%(n)s min ago", n=seconds // 60))
+            return str(gettext(N_("%(n)s min ago"), n=seconds // 60))
         if seconds < 86400:
-            return str(gettext("%(n)s h ago", n=seconds // 3600))
-        return str(gettext("%(n)s days ago", n=seconds // 86400))
+            return str(gettext(N_("%(n)s h ago"), n=seconds // 3600))
+        return str(gettext(N_("%(n)s days ago"), n=seconds // 86400))
 
     return ago
 

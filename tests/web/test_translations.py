@@ -1,0 +1,53 @@
+"""Every UI string the pages use has a Japanese translation in the catalog."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+import monban.web
+from monban.i18n.catalog import LOCALES, gettext_for
+
+WEB = Path(monban.web.__file__).parent
+TEMPLATE_CALL = re.compile(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+
+
+def used_msgids() -> set[str]:
+    found: set[str] = set()
+    for path in WEB.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "N_") and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                found.add(node.args[0].value)
+    for path in (WEB / "templates").glob("*.html"):
+        for match in TEMPLATE_CALL.finditer(path.read_text()):
+            found.add(match.group(1) if match.group(1) is not None else match.group(2))
+    return found
+
+
+def test_strings_are_found() -> None:
+    assert {"Sign in", "Keep me signed in", "Problem signing in?"} <= used_msgids()
+
+
+def test_every_string_has_a_japanese_translation() -> None:
+    ja = gettext_for("ja")
+    missing = sorted(m for m in used_msgids() if ja(m) == m and m not in {"Monban"})
+    assert not missing, "untranslated: " + "\n".join(missing)
+
+
+def test_translations_keep_their_placeholders() -> None:
+    ja = gettext_for("ja")
+    for msgid in used_msgids():
+        assert set(re.findall(r"%\(\w+\)s", ja(msgid))) == set(re.findall(r"%\(\w+\)s", msgid)), msgid
+
+
+def test_catalog_parses_without_fuzzy_entries() -> None:
+    with (LOCALES / "ja" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="ja")
+    assert len(catalog) >= len(used_msgids())
+    assert not [message.id for message in catalog if message.id and message.fuzzy]
