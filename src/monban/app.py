@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -21,6 +22,7 @@ from monban.edge.body_limit import BodyLimitMiddleware
 from monban.edge.error_json import error_response
 from monban.edge.minted_cookies import MintedCookiesMiddleware
 from monban.errors import SignInError
+from monban.housekeeping import run_forever
 from monban.network.client_ip import TrustedProxies
 from monban.runtime import Runtime, build_runtime
 from monban.store.audit import AuditEvent
@@ -34,9 +36,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = runtime is None
         app.state.runtime = runtime or build_runtime(settings, clock)
+        sweeper = asyncio.create_task(run_forever(app.state.runtime)) if own else None
         try:
             yield
         finally:
+            if sweeper is not None:
+                sweeper.cancel()
             if own:
                 app.state.runtime.close()
 

@@ -107,6 +107,14 @@ def migrate() -> None:
     typer.echo("database is up to date")
 
 
+@app.command()
+def sweep() -> None:
+    """Delete expired flows, long-ended sessions and stale counters (serve does this too)."""
+    from monban.housekeeping import sweep as run_sweep
+
+    typer.echo(str(_run(run_sweep)))
+
+
 # org ---------------------------------------------------------------------------------------
 @org_app.command("create")
 def org_create(name: str, slug: str = typer.Option(..., help="Short name used in URLs")) -> None:

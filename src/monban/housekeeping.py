@@ -1,0 +1,58 @@
+"""Deleting what no longer matters: used or expired flows, sessions ended or expired long
+ago, attempt counters with nothing left to hold, and past days' sign-in counts. The audit
+log is kept (its retention is the operator's choice)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, and_, delete, or_
+
+from monban.db.tables import attempt_counters, daily_signins, flows, sessions
+from monban.runtime import Runtime
+
+FLOW_GRACE = timedelta(hours=1)
+SESSION_KEEP = timedelta(days=30)
+COUNTER_KEEP = timedelta(days=2)
+EVERY_SECONDS = 600
+
+log = logging.getLogger("monban.housekeeping")
+
+
+@dataclass(frozen=True, slots=True)
+class Swept:
+    flows: int
+    sessions: int
+    counters: int
+    days: int
+
+
+def sweep_now(conn: Connection, now: datetime) -> Swept:
+    gone_flows = conn.execute(delete(flows).where(flows.c.expires_at < now - FLOW_GRACE))
+    gone_sessions = conn.execute(delete(sessions).where(or_(
+        sessions.c.ended_at < now - SESSION_KEEP, sessions.c.expires_at < now - SESSION_KEEP)))
+    gone_counters = conn.execute(delete(attempt_counters).where(and_(
+        attempt_counters.c.last_failure_at < now - COUNTER_KEEP,
+        or_(attempt_counters.c.locked_until.is_(None),
+            attempt_counters.c.locked_until < now))))
+    yesterday = (now - timedelta(days=2)).date().isoformat()
+    gone_days = conn.execute(delete(daily_signins).where(daily_signins.c.day < yesterday))
+    return Swept(gone_flows.rowcount, gone_sessions.rowcount, gone_counters.rowcount,
+                 gone_days.rowcount)
+
+
+async def sweep(runtime: Runtime) -> Swept:
+    return await runtime.db.run(sweep_now, runtime.clock.now())
+
+
+async def run_forever(runtime: Runtime) -> None:
+    while True:
+        await asyncio.sleep(EVERY_SECONDS)
+        try:
+            swept = await sweep(runtime)
+            log.info("housekeeping: %s", swept)
+        except Exception:  # noqa: BLE001 - the next round tries again
+            log.exception("housekeeping failed")
