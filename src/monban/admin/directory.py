@@ -123,6 +123,8 @@ class Directory:
 
     async def update_account(self, account: Account, actor_id: str | None = None,
                              **changes: Any) -> Account:
+        if not changes:
+            return account
         allowed = {"display_name", "language", "timezone", "disabled", "role"}
         if set(changes) - allowed:
             raise SignInError("INVALID_REQUEST", detail={"fields": sorted(set(changes) - allowed)})
