@@ -24,6 +24,7 @@ from monban.db.tables import accounts
 ORG_SLUG = "bench"
 PASSWORD = "bench-password-0123"
 EMAIL_DOMAIN = "bench.example"
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def email_for(i: int) -> str:
@@ -174,9 +175,19 @@ class Server:
             self.proc.kill()
             self.proc.wait()
 
+    def total_cpu(self) -> float:
+        """CPU seconds (user+system) of the whole server process so far."""
+        if self.proc is None or self.proc.poll() is not None:
+            return 0.0
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return 0.0
+        fields = stat[stat.rindex(")") + 2:].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+
     def thread_cpu(self) -> dict[int, ThreadCpu]:
         """CPU seconds (user+system) of every thread of the server process, by tid."""
-        tick = os.sysconf("SC_CLK_TCK")
         found: dict[int, ThreadCpu] = {}
         task_dir = Path(f"/proc/{self.pid}/task")
         for entry in task_dir.iterdir():
@@ -186,39 +197,52 @@ class Server:
                 continue
             name = stat[stat.index("(") + 1:stat.rindex(")")]
             fields = stat[stat.rindex(")") + 2:].split()
-            seconds = (int(fields[11]) + int(fields[12])) / tick
+            seconds = (int(fields[11]) + int(fields[12])) / TICK
             found[int(entry.name)] = ThreadCpu(int(entry.name), name, seconds)
         return found
 
 
 @dataclass(frozen=True)
 class SystemCpu:
-    """/proc/stat's aggregate line: jiffies of all CPUs by state."""
+    """/proc/stat's aggregate line, in CPU seconds of all CPUs together."""
 
-    busy: int
-    idle: int
-    steal: int
+    busy: float
+    idle: float
+    steal: float
 
     @classmethod
     def now(cls) -> SystemCpu:
         with open("/proc/stat") as stat:
             fields = [int(v) for v in stat.readline().split()[1:]]
         user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
-        return cls(busy=user + nice + system + irq + softirq, idle=idle + iowait, steal=steal)
+        return cls(busy=(user + nice + system + irq + softirq) / TICK,
+                   idle=(idle + iowait) / TICK, steal=steal / TICK)
 
-    def since(self, before: SystemCpu) -> str:
-        """Shares of the machine's CPU time in the interval: busy / idle / stolen by the
-        hypervisor (a noisy neighbour makes every rate here lower)."""
-        busy, idle = self.busy - before.busy, self.idle - before.idle
-        steal = self.steal - before.steal
-        total = max(busy + idle + steal, 1)
-        return (f"machine: {100 * busy / total:.0f}% busy, {100 * idle / total:.0f}% idle, "
-                f"{100 * steal / total:.0f}% stolen by the hypervisor")
 
-    def steal_share(self, before: SystemCpu) -> float:
-        busy, idle = self.busy - before.busy, self.idle - before.idle
-        steal = self.steal - before.steal
-        return steal / max(busy + idle + steal, 1)
+@dataclass(frozen=True)
+class MachineShare:
+    """How the machine's CPU time was spent in an interval: by the benchmark (server and
+    load generator), by other processes, idle, or stolen by the hypervisor. Other processes
+    and steal make every rate here lower than on a quiet machine."""
+
+    own: float
+    others: float
+    idle: float
+    steal: float
+
+    @classmethod
+    def between(cls, before: SystemCpu, after: SystemCpu, own_seconds: float) -> MachineShare:
+        busy, idle = after.busy - before.busy, after.idle - before.idle
+        steal = after.steal - before.steal
+        total = max(busy + idle + steal, 1e-9)
+        own = min(own_seconds, busy)
+        return cls(own=own / total, others=(busy - own) / total, idle=idle / total,
+                   steal=steal / total)
+
+    def __str__(self) -> str:
+        return (f"machine: {100 * self.own:.0f}% this benchmark, {100 * self.others:.0f}% "
+                f"other processes, {100 * self.idle:.0f}% idle, {100 * self.steal:.0f}% "
+                f"stolen by the hypervisor")
 
 
 def new_password_hash(memory_kib: int, time_cost: int, parallelism: int) -> str:

@@ -4,14 +4,17 @@ ceiling of the same machine.
     python bench/signin_throughput.py [--quick]
 
 In one run, on the cores this process may use:
-  1. raw Argon2id verifies/s with the server's parameters, one thread per core;
+  1. raw Argon2id verifies/s with the server's parameters, one thread per core (measured in
+     two halves, before and after (2), and averaged);
   2. sign-ins/s through the HTTP JSON API (POST /api/v1/signin/flows with identifier and
      password), closed loop, and its ratio to (1) (goal >= 0.90);
   3. sign-in latency p50/p99 at 50% of (2)'s rate, open loop with paced arrivals;
   4. sequential sign-in p50 with 10k and with 1M accounts in the database (goal: <= 1.1x).
 
 The load generator is a raw-asyncio HTTP/1.1 keep-alive client (bench_http.py); its own CPU
-time is measured and printed, since it shares the cores with the server.
+time is measured and printed, since it shares the cores with the server. So is the share of
+the machine other processes took during each phase: on a shared machine they lower every
+rate here.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from pathlib import Path
 from bench_http import Connection
 from bench_setup import (
     PASSWORD,
+    MachineShare,
     Server,
     SystemCpu,
     ThreadCpu,
@@ -46,6 +50,8 @@ from monban.config import Settings
 
 SIGNIN_PATH = "/api/v1/signin/flows"
 SMALL = 10_000
+NOISY = 0.05
+"""Other processes' share of the machine above which a phase's numbers are flagged."""
 
 
 @dataclass(frozen=True)
@@ -80,8 +86,37 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
+def ms(seconds: float) -> str:
+    return f"{1000 * seconds:.1f} ms"
+
+
+def count_label(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
+
+
 def say(text: str) -> None:
     print(text, flush=True)
+
+
+class Meter:
+    """The machine's CPU over one phase: this benchmark's processes versus the rest."""
+
+    def __init__(self, servers: Sequence[Server]) -> None:
+        self.servers = servers
+        self.worst_others = 0.0
+        self.worst_steal = 0.0
+
+    def _own(self) -> float:
+        return time.process_time() + sum(server.total_cpu() for server in self.servers)
+
+    def start(self) -> tuple[SystemCpu, float]:
+        return SystemCpu.now(), self._own()
+
+    def stop(self, started: tuple[SystemCpu, float]) -> MachineShare:
+        share = MachineShare.between(started[0], SystemCpu.now(), self._own() - started[1])
+        self.worst_others = max(self.worst_others, share.others)
+        self.worst_steal = max(self.worst_steal, share.steal)
+        return share
 
 
 # 1. Argon2id ceiling ---------------------------------------------------------------------
@@ -146,10 +181,11 @@ class ClosedResult:
     rate: float
     completed: int
     cpu: CpuWindow
-    machine: str
+    machine: MachineShare
 
 
-async def closed_loop(server: Server, accounts: int, plan: Plan) -> ClosedResult:
+async def closed_loop(server: Server, accounts: int, plan: Plan, meter: Meter
+                      ) -> ClosedResult:
     conns = [await Connection.open(server.host, server.port) for _ in range(plan.concurrency)]
     done: list[float] = []
     stopping = False
@@ -162,11 +198,11 @@ async def closed_loop(server: Server, accounts: int, plan: Plan) -> ClosedResult
     tasks = [asyncio.create_task(worker(conn)) for conn in conns]
     try:
         await asyncio.sleep(plan.warmup_seconds)
-        machine0 = SystemCpu.now()
+        metered = meter.start()
         cpu0, srv0, t0 = time.process_time(), server.thread_cpu(), time.perf_counter()
         await asyncio.sleep(plan.closed_seconds)
         t1, cpu1, srv1 = time.perf_counter(), time.process_time(), server.thread_cpu()
-        machine = SystemCpu.now().since(machine0)
+        machine = meter.stop(metered)
         stopping = True
         await asyncio.gather(*tasks)
     finally:
@@ -183,7 +219,6 @@ async def closed_loop(server: Server, accounts: int, plan: Plan) -> ClosedResult
 # 3. Open loop ----------------------------------------------------------------------------
 @dataclass
 class OpenResult:
-    offered: float
     achieved: float
     latencies: list[float]
     client_cpu: float
@@ -224,7 +259,7 @@ async def open_loop(server: Server, accounts: int, rate: float, seconds: float) 
     client_cpu = time.process_time() - cpu0
     for conn in idle:
         await conn.close()
-    return OpenResult(offered=rate, achieved=len(latencies) / wall, latencies=latencies,
+    return OpenResult(achieved=len(latencies) / wall, latencies=latencies,
                       client_cpu=client_cpu, wall=wall, extra_connections=opened)
 
 
@@ -255,23 +290,19 @@ async def sequential(targets: list[tuple[Server, int]], count: int, warmup: int
 # Reporting -------------------------------------------------------------------------------
 def describe_server_cpu(server: Server, window: CpuWindow, signins: int) -> list[str]:
     threads = window.server_threads
+    per = max(signins, 1)
     total = sum(threads.values())
-    lines = [f"  server CPU: {100 * total / window.wall:.0f}% of one core "
-             f"({total / window.wall / cores() * 100:.0f}% of {cores()} cores), "
-             f"{1000 * total / max(signins, 1):.1f} ms per sign-in"]
+    lines = [f"  server CPU: {100 * total / window.wall:.0f}% of one core, "
+             f"{1000 * total / per:.1f} ms per sign-in; by thread (ms per sign-in):"]
     main = threads.get(server.pid, 0.0)
-    lines.append(f"    main thread (event loop): {1000 * main / max(signins, 1):.2f} ms per "
-                 f"sign-in, {100 * main / window.wall:.0f}% of a core")
+    lines.append(f"    main thread (event loop, HTTP, FastAPI): {1000 * main / per:.2f}")
     others = sorted(((tid, cpu) for tid, cpu in threads.items()
                      if tid != server.pid and cpu > 0.005), key=lambda item: item[0])
     for tid, cpu in others:
-        lines.append(f"    thread {tid}: {1000 * cpu / max(signins, 1):.2f} ms per sign-in, "
-                     f"{100 * cpu / window.wall:.0f}% of a core")
+        lines.append(f"    thread {tid}: {1000 * cpu / per:.2f}")
+    lines.append("    (threads start in order of first use: the database thread first, then "
+                 "the Argon2 pool)")
     return lines
-
-
-def ms(seconds: float) -> str:
-    return f"{1000 * seconds:.1f} ms"
 
 
 # Main ------------------------------------------------------------------------------------
@@ -298,6 +329,7 @@ async def run(plan: Plan, workdir: Path) -> int:
 
     small = Server(small_dir)
     large = Server(large_dir)
+    meter = Meter([small, large])
     try:
         await small.start()
         say(f"  monban serve (pid {small.pid}) on port {small.port}, {SMALL:,} accounts")
@@ -307,14 +339,14 @@ async def run(plan: Plan, workdir: Path) -> int:
         half = plan.argon2_seconds / 2
         say(f"\n[1] raw Argon2id verify, {n_cores} threads, {half:.1f} s before and "
             f"{half:.1f} s after [2] ...")
-        before = SystemCpu.now()
+        metered = meter.start()
         argon2_first = argon2_rate(settings, n_cores, half)
-        say(f"  before: {argon2_first:.1f} verifies/s; {SystemCpu.now().since(before)}")
+        say(f"  before: {argon2_first:.1f} verifies/s; {meter.stop(metered)}")
 
         # 2
         say(f"\n[2] closed loop, {plan.concurrency} in flight, {plan.warmup_seconds:.0f} s "
             f"warm-up + {plan.closed_seconds:.0f} s ...")
-        closed = await closed_loop(small, SMALL, plan)
+        closed = await closed_loop(small, SMALL, plan, meter)
         client_pct = 100 * closed.cpu.client_cpu / closed.cpu.wall
         say(f"  {closed.rate:.1f} sign-ins/s ({closed.completed} in {closed.cpu.wall:.1f} s)")
         say(f"  load generator CPU: {client_pct:.1f}% of one core, "
@@ -323,9 +355,9 @@ async def run(plan: Plan, workdir: Path) -> int:
             say(line)
         say(f"  {closed.machine}")
 
-        before = SystemCpu.now()
+        metered = meter.start()
         argon2_second = argon2_rate(settings, n_cores, half)
-        say(f"\n[1] after: {argon2_second:.1f} verifies/s; {SystemCpu.now().since(before)}")
+        say(f"\n[1] after: {argon2_second:.1f} verifies/s; {meter.stop(metered)}")
         argon2 = (argon2_first + argon2_second) / 2
         ratio = closed.rate / argon2
         say(f"  mean {argon2:.1f} verifies/s ({1000 * n_cores / argon2:.1f} ms per verify "
@@ -334,7 +366,9 @@ async def run(plan: Plan, workdir: Path) -> int:
         # 3
         rate = closed.rate / 2
         say(f"\n[3] open loop at {rate:.1f}/s (50% of peak), {plan.open_seconds:.0f} s ...")
+        metered = meter.start()
         opened = await open_loop(small, SMALL, rate, plan.open_seconds)
+        machine = meter.stop(metered)
         p50, p99 = percentile(opened.latencies, 50), percentile(opened.latencies, 99)
         say(f"  {len(opened.latencies)} sign-ins, achieved {opened.achieved:.1f}/s: "
             f"p50 {ms(p50)}  p90 {ms(percentile(opened.latencies, 90))}  p99 {ms(p99)}  "
@@ -342,34 +376,41 @@ async def run(plan: Plan, workdir: Path) -> int:
         say(f"  load generator CPU: {100 * opened.client_cpu / opened.wall:.1f}% of one core"
             + (f"; {opened.extra_connections} extra connections opened"
                if opened.extra_connections else ""))
+        say(f"  {machine}")
 
         # 4
         await large.start()
+        large_label = count_label(plan.large)
         say(f"\n[4] sequential sign-ins, {SMALL:,} vs {plan.large:,} accounts (second server, "
             f"pid {large.pid}), {plan.sequential} each, interleaved ...")
+        metered = meter.start()
         small_lat, large_lat = await sequential([(small, SMALL), (large, plan.large)],
                                                 plan.sequential, plan.sequential_warmup)
+        machine = meter.stop(metered)
         p50_small, p50_large = percentile(small_lat, 50), percentile(large_lat, 50)
         size_ratio = p50_large / p50_small
-        large_label = f"{plan.large // 1_000_000}M" if plan.large >= 1_000_000 else \
-            f"{plan.large // 1000}k"
-        say(f"  {SMALL // 1000}k: p50 {ms(p50_small)}  p99 {ms(percentile(small_lat, 99))}")
+        say(f"  {count_label(SMALL)}: p50 {ms(p50_small)}  p99 {ms(percentile(small_lat, 99))}")
         say(f"  {large_label}: p50 {ms(p50_large)}  p99 {ms(percentile(large_lat, 99))}")
+        say(f"  {machine}")
     finally:
         small.stop()
         large.stop()
 
-    say("\n" + "=" * 72)
+    say("\n" + "=" * 76)
     say(f"argon2 verifies/s ({n_cores} threads): {argon2:.1f}   "
         f"(before/after [2]: {argon2_first:.1f}/{argon2_second:.1f})")
     say(f"sign-ins/s (HTTP JSON API, SQLite): {closed.rate:.1f}   ratio {ratio:.2f} "
         f"(goal >= 0.90){'' if ratio >= 0.90 else '  BELOW GOAL'}")
     say(f"latency at 50% peak: p50 {ms(p50)}  p99 {ms(p99)}")
-    say(f"p50 with {SMALL // 1000}k accounts: {ms(p50_small)}; with {large_label}: "
+    say(f"p50 with {count_label(SMALL)} accounts: {ms(p50_small)}; with {large_label}: "
         f"{ms(p50_large)}   ratio {size_ratio:.2f} (goal <= 1.10)"
         f"{'' if size_ratio <= 1.10 else '  ABOVE GOAL'}")
     say(f"load generator CPU: {client_pct:.1f}% of one core")
-    say("=" * 72)
+    if meter.worst_others > NOISY or meter.worst_steal > NOISY:
+        say(f"NOTE: noisy machine: other processes took up to {100 * meter.worst_others:.0f}%"
+            f" and the hypervisor up to {100 * meter.worst_steal:.0f}% of the CPU in a phase;"
+            f" rerun on a quiet machine for clean numbers")
+    say("=" * 76)
     return 0
 
 

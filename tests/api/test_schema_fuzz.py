@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from monban.app import create_app
 from monban.config import Settings
 from monban.errors import CATALOGUE
 from monban.runtime import build_runtime
+from monban.signin.request_info import RequestInfo
 
 
 def _app() -> tuple[Any, str]:
@@ -22,15 +24,11 @@ def _app() -> tuple[Any, str]:
     runtime = build_runtime(Settings(data_dir=data, argon2_memory_kib=1024, argon2_time_cost=1))
 
     async def seed() -> str:
-        org = await runtime.directory.create_org("Fuzz", "fuzz")
-        await runtime.directory.update_settings(org, {"daily_signin_limit": 0})
+        await runtime.directory.create_org("Fuzz", "fuzz")
         root = await runtime.directory.create_account(
             display_name="Root", email="root@fuzz.example", password="fuzz password 1",
             superadmin=True)
-        await runtime.directory.update_settings(org, {"session_limit": 0})
-        from monban.signin.request_info import RequestInfo
-
-        info = RequestInfo(ip=__import__("ipaddress").ip_address("127.0.0.1"), user_agent="t")
+        info = RequestInfo(ip=ip_address("127.0.0.1"), user_agent="fuzz")
         flow = await runtime.signin.start(root.email or "", info)
         return (await runtime.signin.submit_password(flow.id, "fuzz password 1", info)).token
 

@@ -18,8 +18,8 @@ def session_ids(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("ja", ["セキュリティ", "セッション", "このセッション", "許可するIPアドレス", "パスワードを変更",
-            "最近のサインイン履歴", "組織", "メンバー"]),
+    ("ja", ["セキュリティ", "セッション", "このセッション", "許可するIPアドレス",
+            "パスワードを変更", "最近のサインイン履歴", "組織", "メンバー"]),
     ("en", ["Security", "Sessions", "This session", "Allowed IP addresses", "Change password",
             "Recent sign-in activity", "Organization", "Member"]),
 ])

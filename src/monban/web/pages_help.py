@@ -71,6 +71,16 @@ def _text(topic: Topic, language: str) -> TopicText:
     return topic.ja if language == "ja" else topic.en
 
 
+def _actions(topic: Topic) -> list[Action]:
+    """The topic's actions, without a second identical link (app_password + security_page)."""
+    shown: list[Action] = []
+    for key in topic.actions:
+        action = ACTIONS.get(key)
+        if action and not any((a.url, a.label) == (action.url, action.label) for a in shown):
+            shown.append(action)
+    return shown
+
+
 @router.get("/help")
 async def index(request: Request) -> Response:
     auth = await visitor(request)
@@ -95,7 +105,7 @@ async def _topic_page(request: Request, topic: Topic) -> Response:
                   steps=[_fill(step, values) for step in text.steps],
                   who_can_fix=_fill(text.who_can_fix, values),
                   section=SECTION_TITLES[topic.section],
-                  actions=[ACTIONS[key] for key in topic.actions if key in ACTIONS])
+                  actions=_actions(topic))
 
 
 @router.get("/help/errors/{code}")
