@@ -199,3 +199,12 @@ async def test_database_unreachable_is_service_unavailable(tmp_path: Path) -> No
             assert (await client.get("/healthz")).status_code == 200
     finally:
         runtime.close()
+
+
+async def test_password_change_is_behind_the_lockout(member: Account,
+                                                     client: httpx.AsyncClient) -> None:
+    headers = await token_for(client, member.email or "")
+    body = {"current_password": "guess guess", "new_password": "a new password 1"}
+    codes = [(await client.put("/api/v1/me/password", headers=headers, json=body)).json()[
+        "error"]["code"] for _ in range(9)]
+    assert codes == ["INVALID_CREDENTIALS"] * 8 + ["SIGNIN_ATTEMPTS_EXCEEDED"]

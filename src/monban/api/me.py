@@ -11,7 +11,6 @@ from monban.api.models import ChangePassword, NewIpRule, UpdateProfile
 from monban.api.views import account_view, rule_view, session_view
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
-from monban.passwords.rules import normalise
 from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 
@@ -43,10 +42,8 @@ async def change_password(body: ChangePassword, request: Request,
                           auth: Authenticated = Depends(current_session)) -> Any:
     """Change the password; other sessions are ended, this one stays."""
     runtime = _runtime(request)
-    verdict = await runtime.hasher.verify(auth.account.password_hash,
-                                          normalise(body.current_password))
-    if not verdict.ok:
-        raise SignInError("INVALID_CREDENTIALS")
+    await runtime.signin.reauthenticate(auth.account, auth.settings, body.current_password,
+                                        request_info(request))
     await runtime.directory.set_password(auth.account, body.new_password,
                                          actor_id=auth.account.id)
     await runtime.sessions.end_others(auth.account, auth.session.id, auth.account,

@@ -11,7 +11,6 @@ from monban.edge.request_facts import request_info
 from monban.errors import SignInError
 from monban.i18n.catalog import gettext_for
 from monban.i18n.negotiate import SUPPORTED
-from monban.passwords.rules import normalise
 from monban.sessions.service import Authenticated
 from monban.store.audit import AuditQuery
 from monban.web.forms import local_path, read_form
@@ -146,11 +145,9 @@ async def change_password(request: Request) -> Response:
     form = await read_form(request)
     auth = await signed_in(request)
     runtime = runtime_of(request)
-    verdict = await runtime.hasher.verify(auth.account.password_hash,
-                                          normalise(form.text("current_password")))
-    if not verdict.ok:
-        return await security_page(request, auth, SignInError("INVALID_CREDENTIALS"))
     try:
+        await runtime.signin.reauthenticate(auth.account, auth.settings,
+                                            form.text("current_password"), request_info(request))
         await runtime.directory.set_password(auth.account, form.text("new_password"),
                                              actor_id=auth.account.id)
     except SignInError as error:
