@@ -1,6 +1,7 @@
-"""Fixtures for the HTML pages: a runtime on a fresh SQLite file (cheap Argon2, frozen clock),
-the app, and `Browser`: an httpx client that asks for HTML, keeps cookies and fills in the
-CSRF field the way a browser submitting the page's form would."""
+"""Fixtures for the HTML pages: `Browser`, an httpx client that asks for HTML, keeps cookies and
+fills in the CSRF field the way a browser submitting the page's form would, and a support
+account. The runtime, app, clock, org, member and admin are tests/conftest.py's; `settings` is
+overridden below."""
 
 from __future__ import annotations
 
@@ -8,20 +9,16 @@ import re
 from collections.abc import AsyncIterator, Callable
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from monban.accounts.model import Account, Org, Role
-from monban.app import create_app
-from monban.clock import FrozenClock
 from monban.config import Settings
 from monban.edge import cookies
-from monban.runtime import Runtime, build_runtime
-
-PASSWORD = "correct horse battery"
+from monban.runtime import Runtime
+from tests.conftest import PASSWORD
 
 
 class _Text(HTMLParser):
@@ -112,26 +109,10 @@ BrowserFactory = Callable[..., Browser]
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock()
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", argon2_memory_kib=1024, argon2_time_cost=1,
-                    authenticator_app_name="OneAuth", default_language="ja")
-
-
-@pytest.fixture
-async def runtime(settings: Settings, clock: FrozenClock) -> AsyncIterator[Runtime]:
-    rt = build_runtime(settings, clock)
-    yield rt
-    rt.close()
-
-
-@pytest.fixture
-def app(runtime: Runtime) -> Any:
-    return create_app(runtime=runtime)
+def settings(settings: Settings) -> Settings:
+    """Overrides the root `settings`: the pages' tests rely on the product's default language,
+    Japanese (a browser without Accept-Language gets Japanese pages), and trust no proxy."""
+    return settings.model_copy(update={"default_language": "ja", "trusted_proxies": []})
 
 
 @pytest.fixture
@@ -150,30 +131,10 @@ async def browser_for(app: Any) -> AsyncIterator[BrowserFactory]:
 
 
 @pytest.fixture
-async def org(runtime: Runtime) -> Org:
-    return await runtime.directory.create_org("Acme", "acme")
-
-
-async def _account(runtime: Runtime, org: Org, name: str, role: Role,
-                   language: str = "en") -> Account:
-    return await runtime.directory.create_account(
-        display_name=name.title(), email=f"{name}@acme.example", password=PASSWORD, org=org,
-        role=role, language=language)
-
-
-@pytest.fixture
-async def member(runtime: Runtime, org: Org) -> Account:
-    return await _account(runtime, org, "hanako", Role.MEMBER)
-
-
-@pytest.fixture
-async def admin(runtime: Runtime, org: Org) -> Account:
-    return await _account(runtime, org, "admin", Role.ADMIN)
-
-
-@pytest.fixture
 async def support(runtime: Runtime, org: Org) -> Account:
-    return await _account(runtime, org, "support", Role.SUPPORT)
+    return await runtime.directory.create_account(
+        display_name="Support", email="support@acme.example", password=PASSWORD, org=org,
+        role=Role.SUPPORT, language="en")
 
 
 async def signed_in(browser_for: BrowserFactory, account: Account, lang: str = "en",

@@ -1,5 +1,5 @@
 """The help centre: an index by the seed page's sections, and one page per topic of
-help/topics.py (every catalogue code, plus BROWSER_CLOSE_SIGNOUT)."""
+help/topics/ (every catalogue code, plus BROWSER_CLOSE_SIGNOUT)."""
 
 from __future__ import annotations
 
