@@ -36,6 +36,23 @@ class Settings(BaseSettings):
     hash_workers: int = 0
     """Threads hashing passwords; 0 means one per CPU."""
 
+    webauthn_rp_id: str = ""
+    """WebAuthn relying-party id (a domain); empty: the host of each request's origin."""
+    webauthn_rp_name: str = "Monban"
+
+    sms_provider_url: str = ""
+    """Base URL of the SMS provider's REST API; empty: SMS go to the outbox."""
+    sms_account: str = ""
+    sms_token: str = ""
+    sms_from: str = ""
+    smtp_host: str = ""
+    """Empty: email goes to the outbox."""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "monban@localhost"
+    smtp_starttls: bool = True
+
     flow_ttl_seconds: int = 900
     max_body_bytes: int = 64 * 1024
     cookie_secure: bool | None = None

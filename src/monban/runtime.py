@@ -8,11 +8,19 @@ from datetime import timedelta
 from monban.admin.directory import Directory
 from monban.clock import Clock, SystemClock
 from monban.config import Settings
+from monban.crypto.code_hash import CodeHasher
+from monban.crypto.sealing import Sealer
 from monban.db.database import Database
 from monban.db.migrate import upgrade
+from monban.factors import registry
+from monban.factors.base import FactorDeps
+from monban.factors.manager import FactorManager
+from monban.notify.delivery import build_senders
+from monban.notify.outbox import Outbox
 from monban.passwords.hasher import PasswordHasher
 from monban.sessions.service import SessionService
 from monban.signin.flow import SignInService
+from monban.signin.second_step import SecondStep
 from monban.store.counters import Counters
 from monban.store.sql_counters import SqlCounters
 
@@ -28,6 +36,9 @@ class Runtime:
     sessions: SessionService
     directory: Directory
     secret_key: str
+    factors: FactorManager
+    second_step: SecondStep
+    outbox: Outbox
 
     def close(self) -> None:
         self.hasher.close()
@@ -44,12 +55,21 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
     counters = SqlCounters(db)
     hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost,
                             settings.argon2_parallelism, settings.hash_workers)
+    secret_key = settings.resolved_secret_key()
+    outbox = Outbox(db, clock)
+    deps = FactorDeps(db=db, clock=clock, sealer=Sealer(secret_key),
+                      codes=CodeHasher(secret_key), app_name=settings.authenticator_app_name,
+                      rp_id=settings.webauthn_rp_id, rp_name=settings.webauthn_rp_name,
+                      senders=build_senders(settings, outbox))
+    manager = FactorManager(db, registry.build(deps))
+    signin = SignInService(db, counters, hasher, clock,
+                           flow_ttl=timedelta(seconds=settings.flow_ttl_seconds),
+                           hide_unknown_accounts=settings.hide_unknown_accounts)
+    second_step = SecondStep(db, counters, clock, manager)
+    signin.second_step, second_step.signin = second_step, signin
     return Runtime(
         settings=settings, clock=clock, db=db, counters=counters, hasher=hasher,
-        signin=SignInService(db, counters, hasher, clock,
-                             flow_ttl=timedelta(seconds=settings.flow_ttl_seconds),
-                             hide_unknown_accounts=settings.hide_unknown_accounts),
-        sessions=SessionService(db, clock),
-        directory=Directory(db, hasher, clock),
-        secret_key=settings.resolved_secret_key(),
+        signin=signin, sessions=SessionService(db, clock),
+        directory=Directory(db, hasher, clock), secret_key=secret_key, factors=manager,
+        second_step=second_step, outbox=outbox,
     )

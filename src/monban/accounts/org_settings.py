@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+FACTOR_KINDS = frozenset({"totp", "sms", "email", "webauthn", "backup_code", "push"})
+
 
 class OrgSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
@@ -32,9 +34,39 @@ class OrgSettings(BaseModel):
     session_idle_minutes: int = Field(default=0, ge=0, le=365 * 24 * 60)
     """Sign out after this long without a request; 0 = no idle timeout."""
 
+    mfa_required: bool = False
+    """Every member needs a second factor (enrolled at sign-in if they have none)."""
+    mfa_required_roles: list[str] = Field(default_factory=list)
+    """Or only members with these roles (owner, admin, support, member)."""
+    allowed_factors: list[str] = Field(
+        default_factory=lambda: ["totp", "sms", "webauthn", "backup_code", "push"])
+    """Second factors members may enroll and use. Email codes are off unless listed here
+    (NIST SP 800-63B does not accept email as an out-of-band authenticator)."""
+    trusted_browser_days: int = Field(default=180, ge=0, le=3650)
+    """"Trust this browser" skips MFA there for this long; 0 = never trust."""
+    totp_max_drift_steps: int = Field(default=10, ge=1, le=120)
+    """How far (30 s steps) a device's clock may be off before its codes are refused; past
+    one step, two consecutive codes must confirm the offset first."""
+
     hide_account_existence: bool = False
     """Answer INVALID_CREDENTIALS instead of ACCOUNT_NOT_FOUND for identifiers on the org's
     domains, and refuse member-specific policies only after the password is proven."""
+
+    @field_validator("mfa_required_roles")
+    @classmethod
+    def _known_roles(cls, value: list[str]) -> list[str]:
+        unknown = set(value) - {"owner", "admin", "support", "member"}
+        if unknown:
+            raise ValueError(f"unknown roles {sorted(unknown)}")
+        return sorted(set(value))
+
+    @field_validator("allowed_factors")
+    @classmethod
+    def _known_factors(cls, value: list[str]) -> list[str]:
+        unknown = set(value) - FACTOR_KINDS
+        if unknown:
+            raise ValueError(f"unknown factors {sorted(unknown)}")
+        return sorted(set(value))
 
     @field_validator("timezone")
     @classmethod

@@ -91,3 +91,25 @@ class OrgSettingsPatch(Strict):
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
+
+
+class FactorChallenge(Strict):
+    factor_id: str = Field(max_length=64)
+
+
+class FactorVerify(Strict):
+    factor_id: str = Field(max_length=64)
+    response: dict[str, Any] = Field(default_factory=dict)
+    """The factor's answer: {"code": "123456"} for codes; the WebAuthn assertion JSON."""
+    trust_browser: bool = False
+
+
+class FactorEnroll(Strict):
+    name: str = Field(default="", max_length=100)
+    params: dict[str, Any] = Field(default_factory=dict)
+    """Kind-specific: {"phone": "+81…"} for SMS, {"email": …} for email codes."""
+
+
+class FactorConfirm(Strict):
+    response: dict[str, Any] = Field(default_factory=dict)
+    trust_browser: bool = False

@@ -8,13 +8,27 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from monban.api.auth import current_session
-from monban.api.models import StartFlow, SubmitPassword
-from monban.api.views import account_view, flow_view, session_view
+from monban.api.models import (
+    FactorChallenge,
+    FactorConfirm,
+    FactorEnroll,
+    FactorVerify,
+    StartFlow,
+    SubmitPassword,
+)
+from monban.api.views import (
+    account_view,
+    enrollment_view,
+    flow_view,
+    second_step_view,
+    session_view,
+)
 from monban.edge import cookies
 from monban.edge.request_facts import request_info
 from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 from monban.signin.flow import SignedIn
+from monban.signin.second_step import SecondStepRequired
 
 router = APIRouter(prefix="/api/v1/signin", tags=["sign-in"])
 
@@ -24,7 +38,9 @@ def _runtime(request: Request) -> Runtime:
     return runtime
 
 
-def _signed_in(request: Request, result: SignedIn) -> JSONResponse:
+def _signed_in(request: Request, result: SignedIn | SecondStepRequired) -> JSONResponse:
+    if isinstance(result, SecondStepRequired):
+        return JSONResponse(second_step_view(result), headers={"Cache-Control": "no-store"})
     runtime = _runtime(request)
     body: dict[str, Any] = {
         "state": "done", "token": result.token,
@@ -67,6 +83,39 @@ async def end_other_sessions(flow_id: str, request: Request) -> Any:
     """After CONCURRENT_SESSION_LIMIT: end the other browser sessions and finish signing in."""
     result = await _runtime(request).signin.end_other_sessions_and_continue(
         flow_id, request_info(request))
+    return _signed_in(request, result)
+
+
+@router.post("/flows/{flow_id}/mfa/challenge")
+async def mfa_challenge(flow_id: str, body: FactorChallenge, request: Request) -> Any:
+    """Prepare the chosen second factor: send its code, or get WebAuthn request options."""
+    result = await _runtime(request).second_step.challenge(flow_id, body.factor_id,
+                                                           request_info(request))
+    return {"challenge": result.public}
+
+
+@router.post("/flows/{flow_id}/mfa/verify")
+async def mfa_verify(flow_id: str, body: FactorVerify, request: Request) -> Any:
+    """Answer the second factor; `trust_browser` skips MFA on this browser for the org's
+    trusted-browser period."""
+    result = await _runtime(request).second_step.verify(
+        flow_id, body.factor_id, body.response, request_info(request), body.trust_browser)
+    return _signed_in(request, result)
+
+
+@router.post("/flows/{flow_id}/mfa/enroll/{kind}", status_code=201)
+async def mfa_enroll(flow_id: str, kind: str, body: FactorEnroll, request: Request) -> Any:
+    """When the org requires MFA and the member has none: start enrolling one."""
+    enrollment = await _runtime(request).second_step.enroll(
+        flow_id, kind, body.name, body.params, request_info(request))
+    return {"enrollment": enrollment_view(enrollment)}
+
+
+@router.post("/flows/{flow_id}/mfa/enroll/{kind}/{enrollment_id}/confirm")
+async def mfa_enroll_confirm(flow_id: str, kind: str, enrollment_id: str, body: FactorConfirm,
+                             request: Request) -> Any:
+    result = await _runtime(request).second_step.confirm(
+        flow_id, kind, enrollment_id, body.response, request_info(request), body.trust_browser)
     return _signed_in(request, result)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from monban.accounts.model import Account, Org
+from monban.factors.base import Enrollment, FactorRecord
 from monban.sessions.device import describe
+from monban.signin.second_step import SecondStepRequired
 from monban.store.audit import AuditEvent
 from monban.store.flows import Flow
 from monban.store.ip_rules import IpRule
 from monban.store.sessions import Session
+from monban.store.trusted_browsers import TrustedBrowser
 
 
 def account_view(account: Account) -> dict[str, Any]:
@@ -50,3 +53,39 @@ def audit_view(event: AuditEvent) -> dict[str, Any]:
             "org_id": event.org_id, "actor_id": event.actor_id, "identifier": event.identifier,
             "ip": event.ip, "user_agent": event.user_agent, "flow_id": event.flow_id,
             "detail": event.detail}
+
+
+def factor_view(record: FactorRecord) -> dict[str, Any]:
+    return {"id": record.id, "kind": record.kind, "name": record.name,
+            "target": mask(record.target) if record.target else None,
+            "preferred": record.preferred, "created_at": record.created_at.isoformat(),
+            "last_used_at": record.last_used_at.isoformat() if record.last_used_at else None}
+
+
+def enrollment_view(enrollment: Enrollment) -> dict[str, Any]:
+    return {"id": enrollment.id, "kind": enrollment.kind, "display": enrollment.display,
+            "expires_at": enrollment.expires_at.isoformat() if enrollment.expires_at else None,
+            "factor": factor_view(enrollment.factor) if enrollment.factor else None}
+
+
+def second_step_view(step: SecondStepRequired) -> dict[str, Any]:
+    return {"state": step.state, "flow": {"id": step.flow_id, "state": step.state,
+                                          "next": step.state,
+                                          "expires_at": step.expires_at.isoformat()
+                                          if step.expires_at else None},
+            "factors": [factor_view(f) for f in step.factors], "enrollable": step.enrollable}
+
+
+def trusted_browser_view(browser: TrustedBrowser) -> dict[str, Any]:
+    return {"id": browser.id, "name": browser.name, "ip": browser.ip,
+            "trusted_at": browser.created_at.isoformat(),
+            "expires_at": browser.expires_at.isoformat(),
+            "last_used_at": browser.last_used_at.isoformat()}
+
+
+def mask(target: str) -> str:
+    """+819012345678 -> +81 ••••5678; hanako@example.com -> h•••@example.com"""
+    if "@" in target:
+        local, _, domain = target.partition("@")
+        return f"{local[:1]}•••@{domain}"
+    return f"{target[:3]} ••••{target[-4:]}"

@@ -45,24 +45,26 @@ class Database:
             )
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="monban-db")
 
-    def transaction(self, fn: Callable[..., T], *args: Any, write: bool = True) -> T:
-        """Run fn(conn, *args) in one transaction on the calling thread (CLI, migrations)."""
+    def transaction(self, fn: Callable[..., T], *args: Any, write: bool = True,
+                    **kwargs: Any) -> T:
+        """Run fn(conn, *args, **kwargs) in one transaction on the calling thread."""
         try:
             with self.engine.connect() as conn:
                 if self.is_sqlite:
                     conn.info["monban_write"] = write
                 with conn.begin():
-                    return fn(conn, *args)
+                    return fn(conn, *args, **kwargs)
         except (OperationalError, DBAPIError) as exc:
             if exc.connection_invalidated or _is_unavailable(exc):
                 raise SignInError("SERVICE_UNAVAILABLE") from exc
             raise
 
-    async def run(self, fn: Callable[..., T], *args: Any, write: bool = True) -> T:
-        """Run fn(conn, *args) in one transaction on the database thread(s)."""
+    async def run(self, fn: Callable[..., T], *args: Any, write: bool = True,
+                  **kwargs: Any) -> T:
+        """Run fn(conn, *args, **kwargs) in one transaction on the database thread(s)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._executor, partial(self.transaction, fn, *args, write=write)
+            self._executor, partial(self.transaction, fn, *args, write=write, **kwargs)
         )
 
     def dispose(self) -> None:

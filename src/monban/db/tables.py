@@ -100,6 +100,7 @@ sessions = Table(
     Column("ip", String(45), nullable=False),
     Column("user_agent", String(512), nullable=False),
     Column("flow_id", String(43), nullable=True),
+    Column("amr", String(100), nullable=False, server_default="pwd"),
     Index("ix_sessions_account_active", "account_id", "ended_at"),
 )
 
@@ -148,3 +149,99 @@ audit_events = Table(
     Index("ix_audit_events_account_at", "account_id", "at"),
     Index("ix_audit_events_org_at", "org_id", "at"),
 )
+
+# Multi-factor authentication -------------------------------------------------------------
+
+factors = Table(
+    "factors", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(100), nullable=False),
+    # where codes go: the phone number (sms) or the address (email)
+    Column("target", String(320), nullable=True),
+    # the TOTP seed, sealed with AES-GCM (crypto/sealing.py)
+    Column("secret", Text, nullable=True),
+    # the WebAuthn credential id, base64url
+    Column("credential_id", String(1400), nullable=True, unique=True),
+    Column("data", JSON, nullable=False),
+    Column("preferred", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=True),
+)
+
+factor_enrollments = Table(
+    "factor_enrollments", metadata,
+    Column("id", String(43), primary_key=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("target", String(320), nullable=True),
+    Column("secret", Text, nullable=True),
+    Column("data", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+totp_used_steps = Table(
+    "totp_used_steps", metadata,
+    Column("account_id", String(32), primary_key=True),
+    Column("step", BigInteger, primary_key=True),
+    Column("used_at", UTCDateTime, nullable=False),
+)
+
+otp_challenges = Table(
+    "otp_challenges", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(32), nullable=False),
+    Column("purpose", String(16), nullable=False),  # mfa | enroll | signin | recovery
+    Column("channel", String(8), nullable=False),
+    Column("target", String(320), nullable=False),
+    Column("flow_id", String(43), nullable=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+    Column("superseded", Boolean, nullable=False),
+    Index("ix_otp_challenges_account_purpose", "account_id", "purpose", "created_at"),
+)
+
+backup_codes = Table(
+    "backup_codes", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("set_id", String(32), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+    Index("ix_backup_codes_account_hash", "account_id", "code_hash"),
+)
+
+trusted_browsers = Table(
+    "trusted_browsers", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("device_id", String(43), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("ip", String(45), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=False),
+    Index("ix_trusted_browsers_account_device", "account_id", "device_id", unique=True),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("channel", String(8), nullable=False),
+    Column("target", String(320), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+"""Development delivery: messages that would have gone by SMS or email (`monban outbox`)."""

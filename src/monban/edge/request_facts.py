@@ -28,8 +28,10 @@ def request_info(request: Request) -> RequestInfo:
     if device_id is None:
         device_id = new_token()
         request.scope["monban.new_device"] = sign(runtime.secret_key, DEVICE_PURPOSE, device_id)
+    base = runtime.settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")
     info = RequestInfo(ip=ip, user_agent=request.headers.get("user-agent", "")[:512],
-                       device_id=device_id, language=requested_language(request))
+                       device_id=device_id, language=requested_language(request),
+                       origin=base)
     request.scope["monban.request_info"] = info
     return info
 

@@ -32,6 +32,9 @@ class SessionRequest:
     trace: list[dict[str, Any]]
     kind: str = sessions.BROWSER
     event: str = "signin.success"
+    amr: str = "pwd"
+    flow_data: dict[str, Any] | None = None
+    """Kept on the flow when the session limit stops it, for "end other sessions"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,9 @@ def start_session(conn: Connection, req: SessionRequest) -> Started | LimitReach
         live = sessions.count_live(conn, req.account.id, sessions.BROWSER, now,
                                    settings.session_idle_minutes)
         if live >= settings.session_limit:
-            if not flows.advance(conn, req.flow_id, req.from_states, "session_limit", now):
+            data = {**(req.flow_data or {}), "amr": req.amr.split(",")}
+            if not flows.advance(conn, req.flow_id, req.from_states, "session_limit", now,
+                                 data=data):
                 return None
             return LimitReached(settings.session_limit,
                                 list(sessions.list_live(conn, req.account.id, now,
@@ -73,7 +78,8 @@ def start_session(conn: Connection, req: SessionRequest) -> Started | LimitReach
         id=token_digest(token), account_id=req.account.id, kind=req.kind,
         persistent=req.persistent, created_at=now, last_seen_at=now,
         expires_at=now + timedelta(hours=settings.session_lifetime_hours), ended_at=None,
-        ip=str(req.request.ip), user_agent=req.request.user_agent[:512], flow_id=req.flow_id)
+        ip=str(req.request.ip), user_agent=req.request.user_agent[:512], flow_id=req.flow_id,
+        amr=req.amr)
     sessions.insert(conn, session)
     if req.request.device_id:
         known_browsers.remember(conn, req.account.id, req.request.device_id, now)
@@ -81,5 +87,5 @@ def start_session(conn: Connection, req: SessionRequest) -> Started | LimitReach
         at=now, event=req.event, outcome="success", account_id=req.account.id,
         org_id=req.account.org_id, identifier=req.account.label, ip=str(req.request.ip),
         user_agent=req.request.user_agent, flow_id=req.flow_id,
-        detail={"trace": trace, "persistent": req.persistent}))
+        detail={"trace": trace, "persistent": req.persistent, "amr": req.amr}))
     return Started(token, session)

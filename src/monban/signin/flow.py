@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -27,6 +27,9 @@ from monban.signin import lockout
 from monban.signin.context import PolicyContext
 from monban.signin.policies import plan
 from monban.signin.request_info import RequestInfo
+
+if TYPE_CHECKING:
+    from monban.signin.second_step import SecondStep, SecondStepRequired
 from monban.store import accounts, audit, flows, ip_rules, known_browsers, orgs
 from monban.store.counters import Counters
 from monban.store.ids import new_token
@@ -45,7 +48,7 @@ class SignedIn:
 
 
 @dataclass(slots=True)
-class _Loaded:
+class Loaded:
     flow: flows.Flow
     account: Account | None
     org: Org | None
@@ -67,6 +70,8 @@ class SignInService:
         self._clock = clock
         self._flow_ttl = flow_ttl
         self._hide_unknown = hide_unknown_accounts
+        self.second_step: SecondStep | None = None
+        """Set by the runtime once the factors exist (signin/second_step.py)."""
 
     async def start(self, identifier: str, request: RequestInfo, keep_signed_in: bool = False
                     ) -> flows.Flow:
@@ -93,9 +98,12 @@ class SignInService:
         return found
 
     async def submit_password(self, flow_id: str, password: str, request: RequestInfo,
-                              keep_signed_in: bool | None = None) -> SignedIn:
+                              keep_signed_in: bool | None = None
+                              ) -> SignedIn | SecondStepRequired:
+        """The password step. With a second factor to prove (or to enroll, when the org
+        requires one), the flow moves on and SecondStepRequired says what to ask for."""
         now = self._clock.now()
-        loaded = await self._db.run(_load, flow_id, request.device_id, write=False)
+        loaded = await self._db.run(load, flow_id, request.device_id, write=False)
         if loaded is None or loaded.flow.state != PASSWORD or loaded.flow.expires_at <= now:
             raise SignInError("FLOW_EXPIRED")
         flow, account, settings = loaded.flow, loaded.account, loaded.settings
@@ -104,8 +112,8 @@ class SignInService:
         account_key = account.id if account else "unknown:" + str(flow.data.get("identifier"))
         keys = lockout.keys_for(account_key, str(request.ip), request.device_id,
                                 loaded.known_browser)
-        ctx = self._context(loaded, request, now)
-        before, after = plan(settings.hide_account_existence)
+        ctx = self.context(loaded, request, now)
+        before, _ = plan(settings.hide_account_existence)
         try:
             if account is not None:
                 for policy in before:
@@ -119,38 +127,55 @@ class SignInService:
                 raise SignInError("INVALID_CREDENTIALS")
             ctx.note("password", True)
             await lockout.succeeded(self._counters, keys)
-            for policy in after:
-                await policy.check(ctx)
         except SignInError as error:
-            await self._undo(ctx)
-            await self._fail(error, flow, account, request, ctx)
+            await self.undo(ctx)
+            await self.fail(error, flow, account, request, ctx)
             raise
         if verdict.needs_rehash:
             new_hash = await self._hasher.hash(normalise(password))
             await self._db.run(accounts.set_password_hash, account.id, new_hash, None)
-        return await self._start_session(flow, (PASSWORD,), account, settings, request, ctx,
-                                         end_others=False)
+        if self.second_step is not None:
+            required = await self.second_step.required(flow, account, settings, request, now)
+            if required is not None:
+                return required
+        return await self.complete(flow, (PASSWORD,), account, settings, request, ctx, ["pwd"])
+
+    async def complete(self, flow: flows.Flow, from_states: tuple[str, ...], account: Account,
+                       settings: OrgSettings, request: RequestInfo, ctx: PolicyContext,
+                       amr: list[str]) -> SignedIn:
+        """Every factor is proven: the after-secret policies, then the session."""
+        _, after = plan(settings.hide_account_existence)
+        try:
+            for policy in after:
+                await policy.check(ctx)
+        except SignInError as error:
+            await self.undo(ctx)
+            await self.fail(error, flow, account, request, ctx)
+            raise
+        return await self._start_session(flow, from_states, account, settings, request, ctx,
+                                         end_others=False, amr=amr)
 
     async def end_other_sessions_and_continue(self, flow_id: str, request: RequestInfo
                                               ) -> SignedIn:
         """CONCURRENT_SESSION_LIMIT's fix, offered once the password is proven: end this
         account's other browser sessions and finish signing in."""
         now = self._clock.now()
-        loaded = await self._db.run(_load, flow_id, request.device_id, write=False)
+        loaded = await self._db.run(load, flow_id, request.device_id, write=False)
         if (loaded is None or loaded.account is None or loaded.flow.state != SESSION_LIMIT
                 or loaded.flow.expires_at <= now):
             raise SignInError("FLOW_EXPIRED")
-        ctx = self._context(loaded, request, now)
+        ctx = self.context(loaded, request, now)
         before, after = plan(loaded.settings.hide_account_existence)
         try:  # the password was proven on this flow; every other policy runs again
             for policy in before + after:
                 await policy.check(ctx)
         except SignInError as error:
-            await self._undo(ctx)
-            await self._fail(error, loaded.flow, loaded.account, request, ctx)
+            await self.undo(ctx)
+            await self.fail(error, loaded.flow, loaded.account, request, ctx)
             raise
         return await self._start_session(loaded.flow, (SESSION_LIMIT,), loaded.account,
-                                         loaded.settings, request, ctx, end_others=True)
+                                         loaded.settings, request, ctx, end_others=True,
+                                         amr=list(loaded.flow.data.get("amr", ["pwd"])))
 
     async def reauthenticate(self, account: Account, settings: OrgSettings, password: str,
                              request: RequestInfo) -> None:
@@ -174,7 +199,7 @@ class SignInService:
         error.language = account.language
         raise error
 
-    def _context(self, loaded: _Loaded, request: RequestInfo, now: datetime) -> PolicyContext:
+    def context(self, loaded: Loaded, request: RequestInfo, now: datetime) -> PolicyContext:
         return PolicyContext(
             account=loaded.account or _NOBODY, org=loaded.org, settings=loaded.settings,
             request=request, now=now, account_ip_rules=loaded.account_rules,
@@ -183,15 +208,17 @@ class SignInService:
 
     async def _start_session(self, flow: flows.Flow, from_states: tuple[str, ...],
                              account: Account, settings: OrgSettings, request: RequestInfo,
-                             ctx: PolicyContext, *, end_others: bool) -> SignedIn:
+                             ctx: PolicyContext, *, end_others: bool, amr: list[str]
+                             ) -> SignedIn:
         req = SessionRequest(
             flow_id=flow.id, from_states=from_states, account=account, settings=settings,
             request=request, persistent=flow.keep_signed_in, now=ctx.now,
-            end_others=end_others, trace=[step.as_dict() for step in ctx.trace])
+            end_others=end_others, trace=[step.as_dict() for step in ctx.trace],
+            amr=",".join(amr), flow_data=flow.data)
         result = await self._db.run(start_session, req)
         if isinstance(result, Started):
             return SignedIn(result.token, result.session, account)
-        await self._undo(ctx)
+        await self.undo(ctx)
         if result is None:
             raise SignInError("FLOW_EXPIRED")
         assert isinstance(result, LimitReached)
@@ -200,14 +227,14 @@ class SignInService:
         error = SignInError("CONCURRENT_SESSION_LIMIT", detail={
             "limit": result.limit, "flow_id": flow.id,
             "sessions": [_session_summary(s) for s in result.live]})
-        await self._fail(error, flow, account, request, ctx)
+        await self.fail(error, flow, account, request, ctx)
         raise error
 
-    async def _undo(self, ctx: PolicyContext) -> None:
+    async def undo(self, ctx: PolicyContext) -> None:
         while ctx.undo:
             await ctx.undo.pop()()
 
-    async def _fail(self, error: SignInError, flow: flows.Flow, account: Account | None,
+    async def fail(self, error: SignInError, flow: flows.Flow, account: Account | None,
                     request: RequestInfo, ctx: PolicyContext) -> None:
         if account is not None:
             error.language = account.language
@@ -258,13 +285,13 @@ def _start(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
     return flow
 
 
-def _load(conn: Connection, flow_id: str, device_id: str | None) -> _Loaded | None:
+def load(conn: Connection, flow_id: str, device_id: str | None) -> Loaded | None:
     flow = flows.get(conn, flow_id)
     if flow is None:
         return None
     account = accounts.get(conn, flow.account_id) if flow.account_id else None
     org = orgs.get(conn, account.org_id) if account and account.org_id else None
-    return _Loaded(
+    return Loaded(
         flow=flow, account=account, org=org,
         account_rules=list(ip_rules.list_for(conn, "account", account.id)) if account else [],
         org_rules=list(ip_rules.list_for(conn, "org", org.id)) if org else [],

@@ -15,3 +15,5 @@ class RequestInfo:
     """The browser's id from the signed device cookie (None for clients without cookies)."""
     language: str | None = None
     """The language negotiated from Accept-Language / the language cookie, if any."""
+    origin: str = ""
+    """scheme://host[:port] the client talks to (WebAuthn checks it)."""

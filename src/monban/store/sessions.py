@@ -27,6 +27,8 @@ class Session:
     ip: str
     user_agent: str
     flow_id: str | None
+    amr: str = "pwd"
+    """How the person proved who they are (RFC 8176 values, comma-separated)."""
 
 
 def from_row(row: Row[Any]) -> Session:

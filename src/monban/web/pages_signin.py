@@ -6,7 +6,7 @@ the catalogue message, its status and its help topic."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -15,6 +15,7 @@ from monban.edge import cookies
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
 from monban.signin.flow import PASSWORD, SESSION_LIMIT, SignedIn
+from monban.signin.second_step import SecondStepRequired
 from monban.web.forms import local_path, read_form
 from monban.web.page_route import PageRoute
 from monban.web.render import redirect, render, runtime_of
@@ -124,6 +125,8 @@ async def password_submit(request: Request) -> Response:
         return render(request, "password.html", status=error.status, error=error,
                       flow_id=flow_id, next=next_url, identifier=flow.data.get("identifier"),
                       keep=flow.keep_signed_in)
+    if isinstance(result, SecondStepRequired):
+        return redirect(f"/signin/mfa?flow={result.flow_id}&next={quote(next_url)}")
     return _signed_in(request, result, next_url)
 
 

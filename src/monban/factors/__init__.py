@@ -1,0 +1,1 @@
+"""Second factors, each a plug-in with the same verbs (factors/base.py)."""

@@ -1,0 +1,193 @@
+"""The second step of signing in: prove a second factor, or enrol one first when the org
+requires MFA and the member has none.
+
+After the password, the flow moves to `mfa` (or `mfa_enroll`) unless the browser is trusted.
+Wrong answers go through the same attempt lockout as passwords. Which factors exist is the
+registry's business (factors/registry.py): this module only speaks the Factor interface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from monban.accounts.model import Account
+from monban.accounts.org_settings import OrgSettings
+from monban.clock import Clock
+from monban.db.database import Database
+from monban.errors import SignInError
+from monban.factors.base import Challenge, Enrollment, FactorContext, FactorRecord
+from monban.factors.manager import FactorManager
+from monban.sessions.device import describe
+from monban.signin import lockout
+from monban.signin.flow import Loaded, SignedIn, SignInService, load
+from monban.signin.request_info import RequestInfo
+from monban.store import factors as factor_store
+from monban.store import flows, trusted_browsers
+from monban.store.counters import Counters
+from monban.store.ids import new_id
+
+MFA = "mfa"
+MFA_ENROLL = "mfa_enroll"
+ALONE_IS_NOT_ENOUGH = frozenset({"backup_code"})
+"""Kinds that are offered as a way in but do not on their own make MFA apply."""
+
+
+@dataclass(frozen=True, slots=True)
+class SecondStepRequired:
+    flow_id: str
+    state: str
+    """mfa: prove one of `factors`; mfa_enroll: enrol one of `enrollable` first."""
+    factors: list[FactorRecord] = field(default_factory=list)
+    enrollable: list[str] = field(default_factory=list)
+    expires_at: datetime | None = None
+
+
+class SecondStep:
+    def __init__(self, db: Database, counters: Counters, clock: Clock,
+                 manager: FactorManager) -> None:
+        self._db = db
+        self._counters = counters
+        self._clock = clock
+        self.manager = manager
+        self.signin: SignInService | None = None
+
+    def _service(self) -> SignInService:
+        assert self.signin is not None, "the runtime links SecondStep to SignInService"
+        return self.signin
+
+    def _mfa_required(self, account: Account, settings: OrgSettings) -> bool:
+        role = account.role.value if account.role else None
+        return settings.mfa_required or (role is not None and role in settings.mfa_required_roles)
+
+    async def required(self, flow: flows.Flow, account: Account, settings: OrgSettings,
+                       request: RequestInfo, now: datetime) -> SecondStepRequired | None:
+        """After the password: what, if anything, is still to prove."""
+        ctx = FactorContext(account=account, settings=settings, request=request, now=now,
+                            flow_id=flow.id)
+        usable = await self.manager.usable(ctx)
+        strong = [f for f in usable if f.kind not in ALONE_IS_NOT_ENOUGH]
+        required = self._mfa_required(account, settings)
+        if not strong and not required:
+            return None
+        if request.device_id and settings.trusted_browser_days and await self._db.run(
+                trusted_browsers.is_trusted, account.id, request.device_id, now):
+            return None
+        state = MFA if strong else MFA_ENROLL
+        data = {**flow.data, "amr": ["pwd"], "challenges": {}}
+        if not await self._db.run(flows.advance, flow.id, ("password",), state, now,
+                                  data=data, keep_signed_in=flow.keep_signed_in):
+            raise SignInError("FLOW_EXPIRED")
+        enrollable = [k for k in self.manager.registry
+                      if k in settings.allowed_factors and k not in ALONE_IS_NOT_ENOUGH]
+        ordered: list[FactorRecord] = sorted(usable, key=lambda f: (not f.preferred, f.created_at))
+        return SecondStepRequired(flow.id, state, ordered if strong else [], enrollable,
+                                  flow.expires_at)
+
+    # Proving a factor ------------------------------------------------------------------
+    async def challenge(self, flow_id: str, factor_id: str, request: RequestInfo
+                        ) -> Challenge:
+        loaded, ctx, record = await self._factor_in_flow(flow_id, factor_id, request)
+        result = await self.manager.factor(record.kind, ctx).challenge(ctx, record)
+        if result.private:
+            data = {**loaded.flow.data}
+            data["challenges"] = {**data.get("challenges", {}), record.id: result.private}
+            await self._db.run(flows.advance, flow_id, (MFA,), MFA, ctx.now, data=data)
+        return result
+
+    async def verify(self, flow_id: str, factor_id: str, response: dict[str, Any],
+                     request: RequestInfo, trust_browser: bool = False) -> SignedIn:
+        loaded, ctx, record = await self._factor_in_flow(flow_id, factor_id, request)
+        factor = self.manager.factor(record.kind, ctx)
+        private = dict(loaded.flow.data.get("challenges", {}).get(record.id, {}))
+        await self._prove(loaded, request, ctx, record.kind,
+                          factor.verify(ctx, record, response, private))
+        await self._db.run(factor_store.update_data, record.id, last_used_at=ctx.now)
+        return await self._finish(loaded, request, ctx, (MFA,), factor.amr, trust_browser,
+                                  record.kind)
+
+    # Enrolling when the org requires MFA ----------------------------------------------
+    async def enroll(self, flow_id: str, kind: str, name: str, params: dict[str, Any],
+                     request: RequestInfo) -> Enrollment:
+        loaded, ctx = await self._flow(flow_id, (MFA_ENROLL,), request)
+        return await self.manager.enroll(ctx, kind, name, params)
+
+    async def confirm(self, flow_id: str, kind: str, enrollment_id: str,
+                      response: dict[str, Any], request: RequestInfo,
+                      trust_browser: bool = False) -> SignedIn:
+        loaded, ctx = await self._flow(flow_id, (MFA_ENROLL,), request)
+        factor = self.manager.factor(kind, ctx)
+        await self._prove(loaded, request, ctx, kind,
+                          self.manager.confirm(ctx, kind, enrollment_id, response))
+        return await self._finish(loaded, request, ctx, (MFA_ENROLL,), factor.amr,
+                                  trust_browser, kind)
+
+    # Shared ------------------------------------------------------------------------------
+    async def _flow(self, flow_id: str, states: tuple[str, ...], request: RequestInfo
+                    ) -> tuple[Loaded, FactorContext]:
+        now = self._clock.now()
+        loaded = await self._db.run(load, flow_id, request.device_id, write=False)
+        if (loaded is None or loaded.account is None or loaded.flow.state not in states
+                or loaded.flow.expires_at <= now):
+            raise SignInError("FLOW_EXPIRED")
+        ctx = FactorContext(account=loaded.account, settings=loaded.settings, request=request,
+                            now=now, flow_id=flow_id, origin=request.origin)
+        return loaded, ctx
+
+    async def _factor_in_flow(self, flow_id: str, factor_id: str, request: RequestInfo
+                              ) -> tuple[Loaded, FactorContext, FactorRecord]:
+        loaded, ctx = await self._flow(flow_id, (MFA,), request)
+        record = await self._db.run(factor_store.get, ctx.account.id, factor_id, write=False)
+        if record is None or record.kind not in ctx.settings.allowed_factors:
+            raise SignInError("NOT_FOUND", detail={"factor": factor_id[:40]})
+        return loaded, ctx, record
+
+    async def _prove(self, loaded: Loaded, request: RequestInfo, ctx: FactorContext,
+                     kind: str, proof: Any) -> Any:
+        """Await the factor's check behind the attempt lockout; audit a failure."""
+        account = ctx.account
+        keys = lockout.keys_for(account.id, str(request.ip), request.device_id,
+                                loaded.known_browser)
+        service = self._service()
+        policy_ctx = service.context(loaded, request, ctx.now)
+        try:
+            await lockout.reserve(self._counters, keys, ctx.settings, self._clock, policy_ctx)
+        except SignInError as error:
+            proof.close()
+            await service.fail(error, loaded.flow, account, request, policy_ctx)
+            raise
+        try:
+            result = await proof
+        except SignInError as error:
+            if error.code in _COUNTED:
+                await lockout.failed(self._counters, keys, ctx.settings, self._clock.now())
+            else:
+                await lockout.abandoned(self._counters, keys, self._clock.now())
+            policy_ctx.note("second_factor", False, factor=kind)
+            await service.fail(error, loaded.flow, account, request, policy_ctx)
+            raise
+        await lockout.succeeded(self._counters, keys)
+        return result
+
+    async def _finish(self, loaded: Loaded, request: RequestInfo, ctx: FactorContext,
+                      from_states: tuple[str, ...], amr: str, trust_browser: bool,
+                      kind: str) -> SignedIn:
+        service = self._service()
+        assert loaded.account is not None
+        if trust_browser and request.device_id and ctx.settings.trusted_browser_days:
+            await self._db.run(trusted_browsers.trust, trusted_browsers.TrustedBrowser(
+                id=new_id(), account_id=loaded.account.id, device_id=request.device_id,
+                name=describe(request.user_agent), ip=str(request.ip), created_at=ctx.now,
+                expires_at=ctx.now + timedelta(days=ctx.settings.trusted_browser_days),
+                last_used_at=ctx.now))
+        policy_ctx = service.context(loaded, request, ctx.now)
+        policy_ctx.note("second_factor", True, factor=kind, trusted_now=trust_browser)
+        methods = [*loaded.flow.data.get("amr", ["pwd"]), amr, "mfa"]
+        return await service.complete(loaded.flow, from_states, loaded.account,
+                                      loaded.settings, request, policy_ctx, methods)
+
+
+_COUNTED = frozenset({"INVALID_OTP", "OTP_EXPIRED", "BACKUP_CODE_INVALID",
+                      "SECURITY_KEY_FAILED"})
+"""Failures that are wrong guesses (counted towards SIGNIN_ATTEMPTS_EXCEEDED)."""
