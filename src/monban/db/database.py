@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -24,6 +25,7 @@ from sqlalchemy.pool import QueuePool
 from monban.errors import SignInError
 
 T = TypeVar("T")
+THREAD_PREFIX = "monban-db"
 
 
 class Database:
@@ -43,12 +45,15 @@ class Database:
             self.engine = create_engine(
                 url, pool_size=workers, max_overflow=0, pool_pre_ping=True,
             )
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="monban-db")
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=THREAD_PREFIX)
+        self._kept = threading.local()
 
     def transaction(self, fn: Callable[..., T], *args: Any, write: bool = True,
                     **kwargs: Any) -> T:
         """Run fn(conn, *args, **kwargs) in one transaction on the calling thread."""
         try:
+            if self.is_sqlite and threading.current_thread().name.startswith(THREAD_PREFIX):
+                return self._on_kept_connection(fn, args, kwargs, write)
             with self.engine.connect() as conn:
                 if self.is_sqlite:
                     conn.info["monban_write"] = write
@@ -57,6 +62,22 @@ class Database:
         except (OperationalError, DBAPIError) as exc:
             if exc.connection_invalidated or _is_unavailable(exc):
                 raise SignInError("SERVICE_UNAVAILABLE") from exc
+            raise
+
+    def _on_kept_connection(self, fn: Callable[..., T], args: tuple[Any, ...],
+                            kwargs: dict[str, Any], write: bool) -> T:
+        """SQLite's database thread keeps its connection (a pool checkout per transaction
+        costs more than most of the statements in it)."""
+        conn: Connection | None = getattr(self._kept, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._kept.conn = self.engine.connect()
+        conn.info["monban_write"] = write
+        try:
+            with conn.begin():
+                return fn(conn, *args, **kwargs)
+        except BaseException:
+            if conn.invalidated:
+                self._kept.conn = None
             raise
 
     async def run(self, fn: Callable[..., T], *args: Any, write: bool = True,
@@ -68,8 +89,16 @@ class Database:
         )
 
     def dispose(self) -> None:
+        if self.is_sqlite:
+            self._executor.submit(self._release_kept).result()
         self._executor.shutdown(wait=True)
         self.engine.dispose()
+
+    def _release_kept(self) -> None:
+        conn = getattr(self._kept, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._kept.conn = None
 
 
 def _is_unavailable(exc: DBAPIError) -> bool:
@@ -90,7 +119,9 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 def _sqlite_on_begin(conn: Connection) -> None:
     write = conn.info.get("monban_write", True)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    # straight to the driver: exec_driver_sql would cost ten times as much
+    conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+        "BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def ping(conn: Connection) -> None:

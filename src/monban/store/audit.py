@@ -29,11 +29,15 @@ class AuditEvent:
     id: int | None = None
 
 
+_INSERT = audit_events.insert()
+_FIELDS = tuple(name for name in AuditEvent.__slots__ if name != "id")
+
+
 def record(conn: Connection, event: AuditEvent) -> None:
-    values = {name: getattr(event, name) for name in AuditEvent.__slots__ if name != "id"}
+    values = {name: getattr(event, name) for name in _FIELDS}
     if values["user_agent"]:
         values["user_agent"] = values["user_agent"][:512]
-    conn.execute(audit_events.insert().values(**values))
+    conn.execute(_INSERT, values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 from monban.db.tables import flows
 
@@ -26,29 +26,38 @@ class Flow:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+_INSERT = flows.insert()
+_GET = select(flows).where(flows.c.id == bindparam("v"))
+
+
 def insert(conn: Connection, flow: Flow) -> None:
-    conn.execute(flows.insert().values(
-        id=flow.id, kind=flow.kind, state=flow.state, account_id=flow.account_id, ip=flow.ip,
-        user_agent=flow.user_agent, device_id=flow.device_id,
-        keep_signed_in=flow.keep_signed_in, created_at=flow.created_at,
-        expires_at=flow.expires_at, data=flow.data))
+    conn.execute(_INSERT, {name: getattr(flow, name) for name in Flow.__slots__})
 
 
 def get(conn: Connection, flow_id: str) -> Flow | None:
-    row = conn.execute(select(flows).where(flows.c.id == flow_id)).first()
+    row = conn.execute(_GET, {"v": flow_id}).first()
     return Flow(**row._mapping) if row else None
+
+
+_ADVANCE: dict[tuple[str, ...], Any] = {}
 
 
 def advance(conn: Connection, flow_id: str, from_states: tuple[str, ...], to_state: str,
             now: datetime, **values: Any) -> bool:
     """Move the flow to `to_state` if it is still in one of `from_states` and unexpired:
     one statement, so two racing requests cannot both move it."""
-    result = conn.execute(
-        update(flows)
-        .where((flows.c.id == flow_id) & flows.c.state.in_(from_states)
-               & (flows.c.expires_at > now))
-        .values(state=to_state, **values))
-    return result.rowcount == 1
+    shape = tuple(sorted(values))
+    statement = _ADVANCE.get(shape)
+    if statement is None:
+        statement = _ADVANCE[shape] = (
+            update(flows)
+            .where((flows.c.id == bindparam("flow_id"))
+                   & flows.c.state.in_(bindparam("from_states", expanding=True))
+                   & (flows.c.expires_at > bindparam("now")))
+            .values(state=bindparam("to_state"), **{k: bindparam(f"v_{k}") for k in shape}))
+    params = {"flow_id": flow_id, "from_states": list(from_states), "now": now,
+              "to_state": to_state, **{f"v_{k}": v for k, v in values.items()}}
+    return conn.execute(statement, params).rowcount == 1
 
 
 def purge_expired(conn: Connection, before: datetime) -> int:

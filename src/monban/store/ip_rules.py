@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from monban.db.tables import ip_rules
 
@@ -21,10 +21,13 @@ class IpRule:
     created_at: datetime
 
 
-def list_for(conn: Connection, scope: str, owner_id: str) -> Sequence[IpRule]:
-    rows = conn.execute(
-        select(ip_rules).where((ip_rules.c.scope == scope) & (ip_rules.c.owner_id == owner_id))
+_FOR = (select(ip_rules)
+        .where((ip_rules.c.scope == bindparam("scope")) & (ip_rules.c.owner_id == bindparam("o")))
         .order_by(ip_rules.c.created_at))
+
+
+def list_for(conn: Connection, scope: str, owner_id: str) -> Sequence[IpRule]:
+    rows = conn.execute(_FOR, {"scope": scope, "o": owner_id})
     return [IpRule(**row._mapping) for row in rows]
 
 

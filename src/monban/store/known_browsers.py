@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from monban.db.tables import known_browsers
 from monban.store.conflicts import insert_for
 
+_KNOWN = select(known_browsers.c.device_id).where(
+    (known_browsers.c.account_id == bindparam("a"))
+    & (known_browsers.c.device_id == bindparam("d")))
+
 
 def is_known(conn: Connection, account_id: str, device_id: str) -> bool:
-    row = conn.execute(select(known_browsers.c.device_id).where(
-        (known_browsers.c.account_id == account_id)
-        & (known_browsers.c.device_id == device_id))).first()
-    return row is not None
+    return conn.execute(_KNOWN, {"a": account_id, "d": device_id}).first() is not None
 
 
 def remember(conn: Connection, account_id: str, device_id: str, now: datetime) -> None:

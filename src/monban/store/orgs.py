@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from monban.accounts.model import Org
@@ -20,8 +20,11 @@ def from_row(row: Row[Any]) -> Org:
                settings=OrgSettings.model_validate(m["settings"]), created_at=m["created_at"])
 
 
+_BY_ID = select(orgs).where(orgs.c.id == bindparam("v"))
+
+
 def get(conn: Connection, org_id: str) -> Org | None:
-    row = conn.execute(select(orgs).where(orgs.c.id == org_id)).first()
+    row = conn.execute(_BY_ID, {"v": org_id}).first()
     return from_row(row) if row else None
 
 

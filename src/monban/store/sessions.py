@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, select, update
 
 from monban.db.tables import sessions
 
@@ -42,22 +42,31 @@ def live_clause(now: datetime, idle_minutes: int) -> Any:
     return clause
 
 
+_INSERT = sessions.insert()
+_GET = select(sessions).where(sessions.c.id == bindparam("v"))
+_COUNT = select(func.count()).select_from(sessions).where(
+    (sessions.c.account_id == bindparam("a")) & (sessions.c.kind == bindparam("k"))
+    & sessions.c.ended_at.is_(None) & (sessions.c.expires_at > bindparam("now"))
+    & (sessions.c.last_seen_at > bindparam("idle_cutoff")))
+_TOUCH = update(sessions).where(sessions.c.id == bindparam("v")).values(
+    last_seen_at=bindparam("now"))
+
+
 def insert(conn: Connection, session: Session) -> None:
-    conn.execute(sessions.insert().values(
-        **{name: getattr(session, name) for name in Session.__slots__}))
+    conn.execute(_INSERT, {name: getattr(session, name) for name in Session.__slots__})
 
 
 def get(conn: Connection, session_id: str) -> Session | None:
-    row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
+    row = conn.execute(_GET, {"v": session_id}).first()
     return from_row(row) if row else None
 
 
 def count_live(conn: Connection, account_id: str, kind: str, now: datetime,
                idle_minutes: int) -> int:
-    return int(conn.execute(
-        select(func.count()).select_from(sessions).where(
-            (sessions.c.account_id == account_id) & (sessions.c.kind == kind)
-            & live_clause(now, idle_minutes))).scalar_one())
+    cutoff = now - timedelta(minutes=idle_minutes) if idle_minutes else datetime.min.replace(
+        tzinfo=UTC)
+    return int(conn.execute(_COUNT, {"a": account_id, "k": kind, "now": now,
+                                     "idle_cutoff": cutoff}).scalar_one())
 
 
 def list_live(conn: Connection, account_id: str, now: datetime,
@@ -70,7 +79,7 @@ def list_live(conn: Connection, account_id: str, now: datetime,
 
 
 def touch(conn: Connection, session_id: str, now: datetime) -> None:
-    conn.execute(update(sessions).where(sessions.c.id == session_id).values(last_seen_at=now))
+    conn.execute(_TOUCH, {"v": session_id, "now": now})
 
 
 def end(conn: Connection, account_id: str, session_id: str, now: datetime) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 from monban.db.database import Database
 from monban.db.tables import attempt_counters, daily_signins
@@ -43,13 +43,28 @@ class SqlCounters:
         return await self._db.run(_daily_count, account_id, day, write=False)
 
 
+_ENSURE: dict[str, Any] = {}
+_ROW = select(attempt_counters).where(attempt_counters.c.key == bindparam("k")).with_for_update()
+_SAVE: dict[tuple[str, ...], Any] = {}
+_CLEAR = delete(attempt_counters).where(
+    attempt_counters.c.key.in_(bindparam("keys", expanding=True)))
+_LOCKED = select(attempt_counters.c.locked_until).where(attempt_counters.c.key == bindparam("k"))
+
+
+def _ensure(conn: Connection) -> Any:
+    dialect = conn.dialect.name
+    statement = _ENSURE.get(dialect)
+    if statement is None:
+        statement = _ENSURE[dialect] = insert_for(conn, attempt_counters).values(
+            key=bindparam("k"), failures=0, last_failure_at=bindparam("now"), locked_until=None,
+            level=0, pending=0, pending_until=None).on_conflict_do_nothing(index_elements=["key"])
+    return statement
+
+
 def _locked_row(conn: Connection, key: str, now: datetime) -> dict[str, Any]:
     """The key's counter under a row lock, created if absent, with expired parts forgotten."""
-    conn.execute(insert_for(conn, attempt_counters).values(
-        key=key, failures=0, last_failure_at=now, locked_until=None, level=0, pending=0,
-        pending_until=None).on_conflict_do_nothing(index_elements=["key"]))
-    row = dict(conn.execute(select(attempt_counters).where(attempt_counters.c.key == key)
-                            .with_for_update()).one()._mapping)
+    conn.execute(_ensure(conn), {"k": key, "now": now})
+    row = dict(conn.execute(_ROW, {"k": key}).one()._mapping)
     if row["pending_until"] is None or row["pending_until"] <= now:
         row["pending"] = 0
     return row
@@ -65,7 +80,13 @@ def _fresh_failures(row: dict[str, Any], rule: LockRule, now: datetime) -> int:
 
 
 def _save(conn: Connection, key: str, **values: Any) -> None:
-    conn.execute(update(attempt_counters).where(attempt_counters.c.key == key).values(**values))
+    shape = tuple(sorted(values))
+    statement = _SAVE.get(shape)
+    if statement is None:
+        statement = _SAVE[shape] = update(attempt_counters).where(
+            attempt_counters.c.key == bindparam("k")).values(
+            **{name: bindparam(f"v_{name}") for name in shape})
+    conn.execute(statement, {"k": key, **{f"v_{k}": v for k, v in values.items()}})
 
 
 def _take_attempt(conn: Connection, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
@@ -99,13 +120,12 @@ def _cancel_attempt(conn: Connection, key: str, now: datetime) -> None:
 
 
 def _locked_until(conn: Connection, key: str, now: datetime) -> datetime | None:
-    value = conn.execute(select(attempt_counters.c.locked_until)
-                         .where(attempt_counters.c.key == key)).scalar()
+    value = conn.execute(_LOCKED, {"k": key}).scalar()
     return value if value is not None and value > now else None
 
 
 def _clear(conn: Connection, keys: tuple[str, ...]) -> None:
-    conn.execute(delete(attempt_counters).where(attempt_counters.c.key.in_(keys)))
+    conn.execute(_CLEAR, {"keys": list(keys)})
 
 
 def _consume_daily(conn: Connection, account_id: str, day: str, limit: int) -> int | None:
