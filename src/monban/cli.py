@@ -350,3 +350,19 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# outbox ------------------------------------------------------------------------------------
+@app.command()
+def outbox(limit: int = typer.Option(20, help="How many messages, newest first"),
+           to: str = typer.Option(None, help="Only messages to this number or address")
+           ) -> None:
+    """Development: the SMS and email Monban kept instead of sending (no SMS provider or SMTP
+    server configured), codes included."""
+    messages = _run(lambda rt: rt.outbox.latest(limit, to))
+    if not messages:
+        typer.echo("(the outbox is empty)")
+    for m in messages:
+        typer.echo(f"{m.created_at:%Y-%m-%d %H:%M:%S}\t{m.channel}\t{m.target}\t"
+                   f"{m.subject or '-'}")
+        typer.echo("".join(f"    {line}\n" for line in m.body.splitlines()))

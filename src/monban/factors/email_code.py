@@ -1,0 +1,30 @@
+"""Codes by email (amr "otp"): enrol an address, then prove it at sign-in with a six-digit
+code mailed to it. Off as a second factor unless the org lists "email" in allowed_factors
+(NIST SP 800-63B does not accept email as an out-of-band authenticator)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monban.accounts.identifiers import normalise_email
+from monban.accounts.model import Account
+from monban.errors import SignInError
+from monban.factors.one_time_codes import TTL, CodeFactor
+from monban.notify.messages import code_email
+
+
+class EmailCodeFactor(CodeFactor):
+    kind = "email"
+    amr = "otp"
+    channel = "email"
+
+    def target_from(self, params: dict[str, Any]) -> str:
+        address = params.get("email")
+        if not isinstance(address, str) or len(address) > 320:
+            raise SignInError("INVALID_EMAIL")
+        return normalise_email(address)
+
+    async def deliver(self, account: Account, target: str, code: str) -> None:
+        minutes = int(TTL.total_seconds() // 60)
+        subject, body = code_email(account.language, code, minutes, account.display_name)
+        await self._deps.senders.email.send_email(target, subject, body)

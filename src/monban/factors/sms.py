@@ -1,0 +1,29 @@
+"""Codes by SMS (amr "sms"): enrol a mobile number (E.164), then prove it at sign-in with a
+six-digit code sent to it. NIST SP 800-63B calls this a restricted authenticator; the org
+decides whether it is offered (allowed_factors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monban.accounts.identifiers import normalise_phone
+from monban.accounts.model import Account
+from monban.errors import SignInError
+from monban.factors.one_time_codes import TTL, CodeFactor
+from monban.notify.messages import code_sms
+
+
+class SmsFactor(CodeFactor):
+    kind = "sms"
+    amr = "sms"
+    channel = "sms"
+
+    def target_from(self, params: dict[str, Any]) -> str:
+        phone = params.get("phone")
+        if not isinstance(phone, str) or len(phone) > 32:
+            raise SignInError("INVALID_PHONE_NUMBER")
+        return normalise_phone(phone)
+
+    async def deliver(self, account: Account, target: str, code: str) -> None:
+        minutes = int(TTL.total_seconds() // 60)
+        await self._deps.senders.sms.send_sms(target, code_sms(account.language, code, minutes))
