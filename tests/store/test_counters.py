@@ -48,34 +48,35 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 async def test_threshold_lock_and_back_off(db: Database) -> None:
     counters = SqlCounters(db)
     for _ in range(3):
-        assert (await counters.take_attempt("k", RULE, NOW)).allowed
-        await counters.record_failure("k", RULE, NOW)
-    slot = await counters.take_attempt("k", RULE, NOW)
+        assert (await counters.take_attempts([("k", RULE)], NOW))[0].allowed
+        await counters.record_failures([("k", RULE)], NOW)
+    slot = (await counters.take_attempts([("k", RULE)], NOW))[0]
     assert not slot.allowed and not slot.busy and slot.locked_until == NOW + RULE.base
     later = NOW + RULE.base + timedelta(seconds=1)
     for _ in range(3):
-        assert (await counters.take_attempt("k", RULE, later)).allowed
-        await counters.record_failure("k", RULE, later)
+        assert (await counters.take_attempts([("k", RULE)], later))[0].allowed
+        await counters.record_failures([("k", RULE)], later)
     assert await counters.locked_until("k", later) == later + RULE.base * 2
     await counters.clear_attempts("k")
-    assert (await counters.take_attempt("k", RULE, later)).allowed
+    assert (await counters.take_attempts([("k", RULE)], later))[0].allowed
 
 
 async def test_racing_reservations_never_pass_the_threshold(db: Database) -> None:
     counters = SqlCounters(db)
-    slots = await asyncio.gather(*(counters.take_attempt("r", RULE, NOW) for _ in range(30)))
+    slots = [s[0] for s in await asyncio.gather(
+        *(counters.take_attempts([("r", RULE)], NOW) for _ in range(30)))]
     assert sum(s.allowed for s in slots) == 3
     assert all(s.busy for s in slots if not s.allowed)
-    await counters.cancel_attempt("r", NOW)
-    assert (await counters.take_attempt("r", RULE, NOW)).allowed
+    await counters.cancel_attempts(["r"], NOW)
+    assert (await counters.take_attempts([("r", RULE)], NOW))[0].allowed
 
 
 async def test_abandoned_reservations_expire(db: Database) -> None:
     counters = SqlCounters(db)
     for _ in range(3):
-        await counters.take_attempt("p", RULE, NOW)
-    assert (await counters.take_attempt("p", RULE, NOW)).busy
-    assert (await counters.take_attempt("p", RULE, NOW + timedelta(seconds=31))).allowed
+        await counters.take_attempts([("p", RULE)], NOW)
+    assert (await counters.take_attempts([("p", RULE)], NOW))[0].busy
+    assert (await counters.take_attempts([("p", RULE)], NOW + timedelta(seconds=31)))[0].allowed
 
 
 async def test_daily_counter_is_exact_under_races(db: Database) -> None:
@@ -86,3 +87,15 @@ async def test_daily_counter_is_exact_under_races(db: Database) -> None:
     await counters.release_daily("a", "2026-05-01")
     assert await counters.daily_count("a", "2026-05-01") == 4
     assert await counters.consume_daily("a", "2026-05-01", 0) == 5  # 0 = no limit
+
+
+async def test_taking_several_keys_is_all_or_nothing(db: Database) -> None:
+    counters = SqlCounters(db)
+    for _ in range(3):
+        await counters.take_attempts([("b", RULE)], NOW)
+        await counters.record_failures([("b", RULE)], NOW)
+    slots = await counters.take_attempts([("a", RULE), ("b", RULE)], NOW)
+    assert slots[0].allowed and not slots[1].allowed
+    # "a" was released again: three attempts are still free for it
+    assert all(s[0].allowed for s in [await counters.take_attempts([("a", RULE)], NOW)
+                                      for _ in range(3)])

@@ -58,11 +58,12 @@ async def start_flow(body: StartFlow, request: Request) -> Any:
     `password` as well, the password step runs in the same call."""
     runtime = _runtime(request)
     info = request_info(request)
+    if body.password is not None:
+        result = await runtime.signin.start_and_submit(body.identifier, body.password, info,
+                                                       body.keep_signed_in)
+        return _signed_in(request, result)
     flow = await runtime.signin.start(body.identifier, info, body.keep_signed_in)
-    if body.password is None:
-        return JSONResponse({"flow": flow_view(flow)}, status_code=201)
-    result = await runtime.signin.submit_password(flow.id, body.password, info)
-    return _signed_in(request, result)
+    return JSONResponse({"flow": flow_view(flow)}, status_code=201)
 
 
 @router.get("/flows/{flow_id}")

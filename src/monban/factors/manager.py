@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from monban.accounts.org_settings import OrgSettings
 from monban.db.database import Database
 from monban.errors import SignInError
 from monban.factors.base import Enrollment, Factor, FactorContext, FactorRecord
@@ -33,8 +34,12 @@ class FactorManager:
 
     async def usable(self, ctx: FactorContext) -> list[FactorRecord]:
         """Enrolled factors the org still allows and Monban still knows."""
-        return [f for f in await self.enrolled(ctx.account.id)
-                if f.kind in self.registry and f.kind in ctx.settings.allowed_factors]
+        return self.usable_of(await self.enrolled(ctx.account.id), ctx.settings)
+
+    def usable_of(self, enrolled: Sequence[FactorRecord], settings: OrgSettings
+                  ) -> list[FactorRecord]:
+        return [f for f in enrolled
+                if f.kind in self.registry and f.kind in settings.allowed_factors]
 
     async def enroll(self, ctx: FactorContext, kind: str, name: str,
                      params: dict[str, Any]) -> Enrollment:

@@ -7,7 +7,7 @@ audit event with its code and the policy trace, never the secret.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,9 @@ from monban.signin.request_info import RequestInfo
 
 if TYPE_CHECKING:
     from monban.signin.second_step import SecondStep, SecondStepRequired
+from monban.factors.base import FactorRecord
 from monban.store import accounts, audit, flows, ip_rules, known_browsers, orgs
+from monban.store import factors as factor_store
 from monban.store.counters import Counters
 from monban.store.ids import new_token
 from monban.store.ip_rules import IpRule
@@ -55,6 +57,7 @@ class Loaded:
     account_rules: list[IpRule]
     org_rules: list[IpRule]
     known_browser: bool
+    factors: list[FactorRecord] = field(default_factory=list)
 
     @property
     def settings(self) -> OrgSettings:
@@ -78,6 +81,14 @@ class SignInService:
         """The identifier step. Unknown identifiers get ACCOUNT_NOT_FOUND, unless existence is
         hidden (server setting, or the org claiming the email's domain), in which case the
         flow goes on and fails at the password like a wrong password would."""
+        flow, parsed = self._new_flow(identifier, request, keep_signed_in)
+        found = await self._db.run(_start, flow, parsed, self._hide_unknown)
+        if found is None:
+            raise SignInError("ACCOUNT_NOT_FOUND")
+        return flow
+
+    def _new_flow(self, identifier: str, request: RequestInfo, keep_signed_in: bool
+                  ) -> tuple[flows.Flow, Identifier | None]:
         now = self._clock.now()
         parsed = classify(identifier)
         flow = flows.Flow(
@@ -86,10 +97,7 @@ class SignInService:
             device_id=request.device_id, keep_signed_in=keep_signed_in, created_at=now,
             expires_at=now + self._flow_ttl,
             data={"identifier": _auditable(parsed)})
-        found = await self._db.run(_start, flow, parsed, self._hide_unknown)
-        if found is None:
-            raise SignInError("ACCOUNT_NOT_FOUND")
-        return flow
+        return flow, parsed
 
     async def flow(self, flow_id: str) -> flows.Flow:
         found = await self._db.run(flows.get, flow_id, write=False)
@@ -102,8 +110,22 @@ class SignInService:
                               ) -> SignedIn | SecondStepRequired:
         """The password step. With a second factor to prove (or to enroll, when the org
         requires one), the flow moves on and SecondStepRequired says what to ask for."""
-        now = self._clock.now()
         loaded = await self._db.run(load, flow_id, request.device_id, write=False)
+        return await self._submit(loaded, password, request, keep_signed_in)
+
+    async def start_and_submit(self, identifier: str, password: str, request: RequestInfo,
+                               keep_signed_in: bool = False) -> SignedIn | SecondStepRequired:
+        """Identifier and password in one call: the same flow, one transaction fewer."""
+        flow, parsed = self._new_flow(identifier, request, keep_signed_in)
+        loaded = await self._db.run(_start_and_load, flow, parsed, self._hide_unknown,
+                                    request.device_id)
+        if loaded is None:
+            raise SignInError("ACCOUNT_NOT_FOUND")
+        return await self._submit(loaded, password, request, None)
+
+    async def _submit(self, loaded: Loaded | None, password: str, request: RequestInfo,
+                      keep_signed_in: bool | None) -> SignedIn | SecondStepRequired:
+        now = self._clock.now()
         if loaded is None or loaded.flow.state != PASSWORD or loaded.flow.expires_at <= now:
             raise SignInError("FLOW_EXPIRED")
         flow, account, settings = loaded.flow, loaded.account, loaded.settings
@@ -135,7 +157,8 @@ class SignInService:
             new_hash = await self._hasher.hash(normalise(password))
             await self._db.run(accounts.set_password_hash, account.id, new_hash, None)
         if self.second_step is not None:
-            required = await self.second_step.required(flow, account, settings, request, now)
+            required = await self.second_step.required(flow, account, settings, request, now,
+                                                       loaded.factors)
             if required is not None:
                 return required
         return await self.complete(flow, (PASSWORD,), account, settings, request, ctx, ["pwd"])
@@ -287,8 +310,16 @@ def _start(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
 
 def load(conn: Connection, flow_id: str, device_id: str | None) -> Loaded | None:
     flow = flows.get(conn, flow_id)
-    if flow is None:
-        return None
+    return None if flow is None else _loaded(conn, flow, device_id)
+
+
+def _start_and_load(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
+                    hide_unknown: bool, device_id: str | None) -> Loaded | None:
+    started = _start(conn, flow, parsed, hide_unknown)
+    return None if started is None else _loaded(conn, started, device_id)
+
+
+def _loaded(conn: Connection, flow: flows.Flow, device_id: str | None) -> Loaded:
     account = accounts.get(conn, flow.account_id) if flow.account_id else None
     org = orgs.get(conn, account.org_id) if account and account.org_id else None
     return Loaded(
@@ -296,4 +327,5 @@ def load(conn: Connection, flow_id: str, device_id: str | None) -> Loaded | None
         account_rules=list(ip_rules.list_for(conn, "account", account.id)) if account else [],
         org_rules=list(ip_rules.list_for(conn, "org", org.id)) if org else [],
         known_browser=bool(account and device_id
-                           and known_browsers.is_known(conn, account.id, device_id)))
+                           and known_browsers.is_known(conn, account.id, device_id)),
+        factors=list(factor_store.list_for(conn, account.id)) if account else [])

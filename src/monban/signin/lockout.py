@@ -20,7 +20,7 @@ from monban.accounts.org_settings import OrgSettings
 from monban.clock import Clock
 from monban.errors import SignInError
 from monban.signin.context import PolicyContext
-from monban.store.counters import AttemptSlot, Counters, LockRule
+from monban.store.counters import Counters, LockRule
 
 NAME = "attempt_lockout"
 MAX_WAIT_SECONDS = 10.0
@@ -57,33 +57,33 @@ def account_rule(settings: OrgSettings) -> LockRule:
 
 async def reserve(counters: Counters, keys: AttemptKeys, settings: OrgSettings,
                   clock: Clock, ctx: PolicyContext | None = None) -> None:
-    """Reserve one attempt for the source and the account, or refuse while either is locked.
-    While the attempts in flight could reach the threshold, wait for them to finish."""
-    source = await _take(counters, keys.source, source_rule(settings), clock)
-    if not source.allowed:
-        _refuse(ctx, "source", source.failures, source.locked_until,
-                settings.lockout_threshold)
-    if keys.account_enforced:
-        whole = await _take(counters, keys.account, account_rule(settings), clock)
-        if not whole.allowed:
-            await counters.cancel_attempt(keys.source, clock.now())
-            _refuse(ctx, "account", whole.failures, whole.locked_until,
-                    settings.account_lockout_threshold)
-    if ctx is not None:
-        ctx.note(NAME, True, source="ip" if keys.account_enforced else "known_browser",
-                 failures_before=source.failures, threshold=settings.lockout_threshold)
-
-
-async def _take(counters: Counters, key: str, rule: LockRule, clock: Clock) -> AttemptSlot:
-    delay = 0.005
-    waited = 0.0
+    """Reserve one attempt for the source and the account (one round trip), or refuse while
+    either is locked. While the attempts in flight could reach a threshold, wait for them."""
+    wanted = _wanted(keys, settings)
+    delay, waited = 0.005, 0.0
     while True:
-        slot = await counters.take_attempt(key, rule, clock.now())
-        if not slot.busy or waited >= MAX_WAIT_SECONDS:
-            return slot
+        slots = await counters.take_attempts(wanted, clock.now())
+        refused = next((s for s in slots if not s.allowed), None)
+        if refused is None or not refused.busy or waited >= MAX_WAIT_SECONDS:
+            break
         await asyncio.sleep(delay)
         waited += delay
         delay = min(delay * 2, 0.2)
+    if refused is not None:
+        scope = "source" if len(slots) == 1 else "account"
+        threshold = (settings.lockout_threshold if scope == "source"
+                     else settings.account_lockout_threshold)
+        _refuse(ctx, scope, refused.failures, refused.locked_until, threshold)
+    if ctx is not None:
+        ctx.note(NAME, True, source="ip" if keys.account_enforced else "known_browser",
+                 failures_before=slots[0].failures, threshold=settings.lockout_threshold)
+
+
+def _wanted(keys: AttemptKeys, settings: OrgSettings) -> list[tuple[str, LockRule]]:
+    wanted = [(keys.source, source_rule(settings))]
+    if keys.account_enforced:
+        wanted.append((keys.account, account_rule(settings)))
+    return wanted
 
 
 def _refuse(ctx: PolicyContext | None, scope: str, failures: int,
@@ -98,16 +98,13 @@ def _refuse(ctx: PolicyContext | None, scope: str, failures: int,
 async def failed(counters: Counters, keys: AttemptKeys, settings: OrgSettings,
                  now: datetime) -> None:
     """The secret was wrong: count it against the source (and the account)."""
-    await counters.record_failure(keys.source, source_rule(settings), now)
-    if keys.account_enforced:
-        await counters.record_failure(keys.account, account_rule(settings), now)
+    await counters.record_failures(_wanted(keys, settings), now)
 
 
 async def abandoned(counters: Counters, keys: AttemptKeys, now: datetime) -> None:
     """The reserved attempt was never decided (a policy refused first): release it."""
-    await counters.cancel_attempt(keys.source, now)
-    if keys.account_enforced:
-        await counters.cancel_attempt(keys.account, now)
+    await counters.cancel_attempts(
+        [keys.source, keys.account] if keys.account_enforced else [keys.source], now)
 
 
 async def succeeded(counters: Counters, keys: AttemptKeys) -> None:

@@ -8,6 +8,7 @@ registry's business (factors/registry.py): this module only speaks the Factor in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,11 +63,10 @@ class SecondStep:
         return settings.mfa_required or (role is not None and role in settings.mfa_required_roles)
 
     async def required(self, flow: flows.Flow, account: Account, settings: OrgSettings,
-                       request: RequestInfo, now: datetime) -> SecondStepRequired | None:
+                       request: RequestInfo, now: datetime,
+                       enrolled: Sequence[FactorRecord]) -> SecondStepRequired | None:
         """After the password: what, if anything, is still to prove."""
-        ctx = FactorContext(account=account, settings=settings, request=request, now=now,
-                            flow_id=flow.id)
-        usable = await self.manager.usable(ctx)
+        usable = self.manager.usable_of(enrolled, settings)
         strong = [f for f in usable if f.kind not in ALONE_IS_NOT_ENOUGH]
         required = self._mfa_required(account, settings)
         if not strong and not required:

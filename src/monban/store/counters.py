@@ -6,6 +6,7 @@ on the same database) and Redis (for many nodes). Each operation is atomic in it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -38,17 +39,19 @@ class AttemptSlot:
 
 
 class Counters(Protocol):
-    async def take_attempt(self, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
-        """Reserve one attempt for `key`. Refused while locked; busy while failures plus the
-        attempts in flight reach the threshold, so no more than `threshold` wrong secrets
-        are ever checked in a row, however many requests race."""
+    async def take_attempts(self, wanted: Sequence[tuple[str, LockRule]], now: datetime
+                            ) -> list[AttemptSlot]:
+        """Reserve one attempt for each key, all or none. A key is refused while locked and
+        busy while its failures plus the attempts in flight reach its threshold, so no more
+        than `threshold` wrong secrets are ever checked in a row, however many race."""
         ...
 
-    async def record_failure(self, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
+    async def record_failures(self, wanted: Sequence[tuple[str, LockRule]], now: datetime
+                              ) -> None:
         """The reserved attempt failed: count it; the threshold-th failure sets the lock."""
         ...
 
-    async def cancel_attempt(self, key: str, now: datetime) -> None:
+    async def cancel_attempts(self, keys: Sequence[str], now: datetime) -> None:
         """The reserved attempt was never checked: release it without counting."""
         ...
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from monban.db.tables import factor_enrollments, factors
@@ -23,9 +23,12 @@ def from_row(row: Row[Any]) -> FactorRecord:
                         last_used_at=m["last_used_at"])
 
 
+_FOR = (select(factors).where(factors.c.account_id == bindparam("a"))
+        .order_by(factors.c.created_at))
+
+
 def list_for(conn: Connection, account_id: str) -> Sequence[FactorRecord]:
-    rows = conn.execute(select(factors).where(factors.c.account_id == account_id)
-                        .order_by(factors.c.created_at))
+    rows = conn.execute(_FOR, {"a": account_id})
     return [from_row(row) for row in rows]
 
 

@@ -3,6 +3,7 @@ PostgreSQL, IMMEDIATE on SQLite."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,14 +19,16 @@ class SqlCounters:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def take_attempt(self, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
-        return await self._db.run(_take_attempt, key, rule, now)
+    async def take_attempts(self, wanted: Sequence[tuple[str, LockRule]], now: datetime
+                            ) -> list[AttemptSlot]:
+        return await self._db.run(_take_all, list(wanted), now)
 
-    async def record_failure(self, key: str, rule: LockRule, now: datetime) -> AttemptSlot:
-        return await self._db.run(_record_failure, key, rule, now)
+    async def record_failures(self, wanted: Sequence[tuple[str, LockRule]], now: datetime
+                              ) -> None:
+        await self._db.run(_record_all, list(wanted), now)
 
-    async def cancel_attempt(self, key: str, now: datetime) -> None:
-        await self._db.run(_cancel_attempt, key, now)
+    async def cancel_attempts(self, keys: Sequence[str], now: datetime) -> None:
+        await self._db.run(_cancel_all, list(keys), now)
 
     async def clear_attempts(self, *keys: str) -> None:
         await self._db.run(_clear, keys)
@@ -117,6 +120,30 @@ def _record_failure(conn: Connection, key: str, rule: LockRule, now: datetime) -
 def _cancel_attempt(conn: Connection, key: str, now: datetime) -> None:
     row = _locked_row(conn, key, now)
     _save(conn, key, pending=max(0, row["pending"] - 1))
+
+
+def _take_all(conn: Connection, wanted: list[tuple[str, LockRule]], now: datetime
+              ) -> list[AttemptSlot]:
+    """All in one transaction: if any key refuses, the ones already taken are released."""
+    slots: list[AttemptSlot] = []
+    for key, rule in wanted:
+        slot = _take_attempt(conn, key, rule, now)
+        slots.append(slot)
+        if not slot.allowed:
+            for taken_key, _ in wanted[:len(slots) - 1]:
+                _cancel_attempt(conn, taken_key, now)
+            break
+    return slots
+
+
+def _record_all(conn: Connection, wanted: list[tuple[str, LockRule]], now: datetime) -> None:
+    for key, rule in wanted:
+        _record_failure(conn, key, rule, now)
+
+
+def _cancel_all(conn: Connection, keys: list[str], now: datetime) -> None:
+    for key in keys:
+        _cancel_attempt(conn, key, now)
 
 
 def _locked_until(conn: Connection, key: str, now: datetime) -> datetime | None:
