@@ -292,6 +292,16 @@ def _session_summary(session: Session) -> dict[str, Any]:
 
 def _start(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
            hide_unknown: bool) -> flows.Flow | None:
+    if _find(conn, flow, parsed, hide_unknown) is None:
+        return None
+    flows.insert(conn, flow)
+    return flow
+
+
+def _find(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
+          hide_unknown: bool) -> tuple[Account | None] | None:
+    """The account for the identifier (set on the flow), (None,) for an unknown one whose
+    existence is hidden, or None for an unknown one (ACCOUNT_NOT_FOUND, audited)."""
     account = accounts.find(conn, parsed) if parsed else None
     if account is None:
         domain = email_domain(parsed) if parsed else None
@@ -304,8 +314,7 @@ def _start(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
                 user_agent=flow.user_agent, flow_id=flow.id))
             return None
     flow.account_id = account.id if account else None
-    flows.insert(conn, flow)
-    return flow
+    return (account,)
 
 
 def load(conn: Connection, flow_id: str, device_id: str | None) -> Loaded | None:
@@ -315,12 +324,17 @@ def load(conn: Connection, flow_id: str, device_id: str | None) -> Loaded | None
 
 def _start_and_load(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
                     hide_unknown: bool, device_id: str | None) -> Loaded | None:
-    started = _start(conn, flow, parsed, hide_unknown)
-    return None if started is None else _loaded(conn, started, device_id)
+    found = _find(conn, flow, parsed, hide_unknown)
+    if found is None:
+        return None
+    account, = found
+    flows.insert(conn, flow)
+    return _loaded(conn, flow, device_id, account)
 
 
-def _loaded(conn: Connection, flow: flows.Flow, device_id: str | None) -> Loaded:
-    account = accounts.get(conn, flow.account_id) if flow.account_id else None
+def _loaded(conn: Connection, flow: flows.Flow, device_id: str | None,
+            known: Account | None = None) -> Loaded:
+    account = known or (accounts.get(conn, flow.account_id) if flow.account_id else None)
     org = orgs.get(conn, account.org_id) if account and account.org_id else None
     return Loaded(
         flow=flow, account=account, org=org,

@@ -155,17 +155,24 @@ def _clear(conn: Connection, keys: tuple[str, ...]) -> None:
     conn.execute(_CLEAR, {"keys": list(keys)})
 
 
+_DAILY_ENSURE: dict[str, Any] = {}
+_DAILY_TAKE = (update(daily_signins)
+               .where((daily_signins.c.account_id == bindparam("a"))
+                      & (daily_signins.c.day == bindparam("d"))
+                      & (daily_signins.c.count < bindparam("limit")))
+               .values(count=daily_signins.c.count + 1).returning(daily_signins.c.count))
+
+
 def _consume_daily(conn: Connection, account_id: str, day: str, limit: int) -> int | None:
-    conn.execute(insert_for(conn, daily_signins).values(
-        account_id=account_id, day=day, count=0
-    ).on_conflict_do_nothing(index_elements=["account_id", "day"]))
-    where = (daily_signins.c.account_id == account_id) & (daily_signins.c.day == day)
-    if limit:
-        where &= daily_signins.c.count < limit
-    result = conn.execute(update(daily_signins).where(where)
-                          .values(count=daily_signins.c.count + 1)
-                          .returning(daily_signins.c.count))
-    value = result.scalar()
+    dialect = conn.dialect.name
+    ensure = _DAILY_ENSURE.get(dialect)
+    if ensure is None:
+        ensure = _DAILY_ENSURE[dialect] = insert_for(conn, daily_signins).values(
+            account_id=bindparam("a"), day=bindparam("d"), count=0,
+        ).on_conflict_do_nothing(index_elements=["account_id", "day"])
+    params = {"a": account_id, "d": day, "limit": limit or 2**62}
+    conn.execute(ensure, params)
+    value = conn.execute(_DAILY_TAKE, params).scalar()
     return int(value) if value is not None else None
 
 
