@@ -13,6 +13,7 @@ from sqlalchemy import Connection, and_, delete, or_
 
 from monban.db.tables import attempt_counters, daily_signins, flows, sessions
 from monban.runtime import Runtime
+from monban.store import otp_challenges, totp_steps
 
 FLOW_GRACE = timedelta(hours=1)
 SESSION_KEEP = timedelta(days=30)
@@ -28,6 +29,8 @@ class Swept:
     sessions: int
     counters: int
     days: int
+    codes: int = 0
+    """one-time codes and used TOTP steps"""
 
 
 def sweep_now(conn: Connection, now: datetime) -> Swept:
@@ -40,8 +43,10 @@ def sweep_now(conn: Connection, now: datetime) -> Swept:
             attempt_counters.c.locked_until < now))))
     yesterday = (now - timedelta(days=2)).date().isoformat()
     gone_days = conn.execute(delete(daily_signins).where(daily_signins.c.day < yesterday))
+    gone_codes = otp_challenges.sweep(conn, now - COUNTER_KEEP)
+    gone_steps = totp_steps.sweep(conn, now - timedelta(days=1))
     return Swept(gone_flows.rowcount, gone_sessions.rowcount, gone_counters.rowcount,
-                 gone_days.rowcount)
+                 gone_days.rowcount, gone_codes + gone_steps)
 
 
 async def sweep(runtime: Runtime) -> Swept:

@@ -6,6 +6,7 @@ from typing import Any
 
 from monban.accounts.model import Account, Org
 from monban.factors.base import Enrollment, FactorRecord
+from monban.factors.one_time_codes import mask
 from monban.sessions.device import describe
 from monban.signin.second_step import SecondStepRequired
 from monban.store.audit import AuditEvent
@@ -58,6 +59,7 @@ def audit_view(event: AuditEvent) -> dict[str, Any]:
 def factor_view(record: FactorRecord) -> dict[str, Any]:
     return {"id": record.id, "kind": record.kind, "name": record.name,
             "target": mask(record.target) if record.target else None,
+            "remaining": record.data.get("remaining") if record.kind == "backup_code" else None,
             "preferred": record.preferred, "created_at": record.created_at.isoformat(),
             "last_used_at": record.last_used_at.isoformat() if record.last_used_at else None}
 
@@ -81,11 +83,3 @@ def trusted_browser_view(browser: TrustedBrowser) -> dict[str, Any]:
             "trusted_at": browser.created_at.isoformat(),
             "expires_at": browser.expires_at.isoformat(),
             "last_used_at": browser.last_used_at.isoformat()}
-
-
-def mask(target: str) -> str:
-    """+819012345678 -> +81 ••••5678; hanako@example.com -> h•••@example.com"""
-    if "@" in target:
-        local, _, domain = target.partition("@")
-        return f"{local[:1]}•••@{domain}"
-    return f"{target[:3]} ••••{target[-4:]}"

@@ -98,7 +98,9 @@ class Factor(Protocol):
         ...
 
     async def verify(self, ctx: FactorContext, factor: FactorRecord, response: dict[str, Any],
-                     private: dict[str, Any]) -> None:
+                     private: dict[str, Any]) -> FactorRecord | None:
         """Check the person's answer; single-use things are consumed atomically here.
-        Raise SignInError (INVALID_OTP, OTP_EXPIRED, BACKUP_CODE_INVALID, ...) on failure."""
+        Raise SignInError (INVALID_OTP, OTP_EXPIRED, BACKUP_CODE_INVALID, ...) on failure.
+        Return the record that answered when it is not `factor` (any of the person's
+        security keys may answer), else None."""
         ...

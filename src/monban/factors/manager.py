@@ -12,7 +12,7 @@ from monban.accounts.org_settings import OrgSettings
 from monban.db.database import Database
 from monban.errors import SignInError
 from monban.factors.base import Enrollment, Factor, FactorContext, FactorRecord
-from monban.store import audit, trusted_browsers
+from monban.store import audit, backup_codes, trusted_browsers
 from monban.store import factors as factor_store
 
 
@@ -77,6 +77,13 @@ class FactorManager:
     async def _audit(self, ctx: FactorContext, event: str, record: FactorRecord) -> None:
         await self._db.run(_record, ctx, event, {"factor": record.kind, "name": record.name,
                                                  "id": record.id})
+
+
+def _remove(conn: Connection, account_id: str, record: FactorRecord) -> bool:
+    removed = factor_store.remove(conn, account_id, record.id)
+    if removed and record.kind == "backup_code":
+        backup_codes.forget(conn, account_id)
+    return removed
 
 
 def _record(conn: Connection, ctx: FactorContext, event: str, detail: dict[str, Any]) -> None:

@@ -174,7 +174,7 @@ class WebAuthnFactor:
                          private={"challenge": bytes_to_base64url(options.challenge)})
 
     async def verify(self, ctx: FactorContext, factor: FactorRecord, response: dict[str, Any],
-                     private: dict[str, Any]) -> None:
+                     private: dict[str, Any]) -> FactorRecord | None:
         credential = _credential(response)
         rp_id = self._rp_id(ctx)
         challenge = private.get("challenge")
@@ -198,6 +198,7 @@ class WebAuthnFactor:
             raise failed(_reason(exc)) from exc
         await self._deps.db.run(_used, key.id, credential["id"], verified.new_sign_count,
                                 verified.credential_backed_up, ctx.now)
+        return key
 
 
 def _b64_or_empty(value: str) -> bytes:

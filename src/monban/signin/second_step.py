@@ -101,10 +101,13 @@ class SecondStep:
         loaded, ctx, record = await self._factor_in_flow(flow_id, factor_id, request)
         factor = self.manager.factor(record.kind, ctx)
         private = dict(loaded.flow.data.get("challenges", {}).get(record.id, {}))
-        await self._prove(loaded, request, ctx, record.kind,
-                          factor.verify(ctx, record, response, private))
-        await self._db.run(factor_store.update_data, record.id, last_used_at=ctx.now)
-        return await self._finish(loaded, request, ctx, (MFA,), factor.amr, trust_browser,
+        answered = await self._prove(loaded, request, ctx, record.kind,
+                                     factor.verify(ctx, record, response, private))
+        if answered is None:  # the factor named is the one that answered
+            answered = record
+            await self._db.run(factor_store.update_data, record.id, last_used_at=ctx.now)
+        amr = str(answered.data.get("amr") or factor.amr)
+        return await self._finish(loaded, request, ctx, (MFA,), amr, trust_browser,
                                   record.kind)
 
     # Enrolling when the org requires MFA ----------------------------------------------
