@@ -37,6 +37,10 @@ ACCOUNTS = {
     "help": ("acme", "help@acme.example", Role.MEMBER, "en"),
     "walled": ("walled", "taro@walled.example", Role.MEMBER, "ja"),
     "boss": ("beta", "boss@beta.example", Role.ADMIN, "en"),
+    "key": ("acme", "key@acme.example", Role.MEMBER, "en"),
+    "totp": ("acme", "totp@acme.example", Role.MEMBER, "ja"),
+    "trust": ("acme", "trust@acme.example", Role.MEMBER, "en"),
+    "codes": ("acme", "codes@acme.example", Role.MEMBER, "en"),
 }
 
 
@@ -150,6 +154,13 @@ def page_for(chromium: Any) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
+
+
+def relaunch(playwright: Any, profile: Path, locale: str = "en-US") -> Any:
+    """A persistent browser context on `profile`: closing and relaunching keeps its cookies,
+    as quitting and reopening Chromium does."""
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale=locale)
 
 
 def sign_in(page: Any, base: str, identifier: str, password: str = PASSWORD,

@@ -78,8 +78,9 @@ class Browser:
     def csrf(self) -> str:
         return self.client.cookies.get(cookies.CSRF) or ""
 
-    async def post(self, url: str, data: dict[str, str] | None = None, *,
-                   csrf: bool = True) -> httpx.Response:
+    async def post(self, url: str, data: dict[str, str] | dict[str, str | list[str]] | None = None,
+                   *, csrf: bool = True) -> httpx.Response:
+        """`data`: a list value is a group of ticked checkboxes of one name."""
         if csrf and not self.csrf():
             await self.get("/signin")
         fields = {"csrf": self.csrf()} if csrf else {}

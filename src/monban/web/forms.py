@@ -23,6 +23,10 @@ class Form:
             raise SignInError("INVALID_REQUEST", detail={"field": name})
         return value
 
+    def choices(self, name: str, allowed: frozenset[str] | set[str]) -> list[str]:
+        """The ticked values of a group of checkboxes, only those in `allowed`."""
+        return sorted({v for v in self._data.getlist(name) if isinstance(v, str) and v in allowed})
+
     def flag(self, name: str) -> bool:
         return self.text(name, 10) in ("1", "on", "true", "yes")
 

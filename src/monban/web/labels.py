@@ -22,6 +22,12 @@ NOTICES = {
     "member_updated": N_("The member has been updated."),
     "member_password_set": N_("The password has been set."),
     "member_sessions_ended": N_("All of the member's sessions have been ended."),
+    "factor_added": N_("Two-step verification method added."),
+    "factor_removed": N_("The method has been removed."),
+    "factor_preferred": N_("The method will be offered first when you sign in."),
+    "browser_untrusted": N_("The browser is no longer trusted: it will be asked for the "
+                            "second step again."),
+    "code_sent": N_("A new code has been sent."),
 }
 
 EVENTS = {
@@ -37,6 +43,10 @@ EVENTS = {
     "ip_rule.removed": N_("Allowed IP address removed"),
     "org.created": N_("Organization created"),
     "org.settings_changed": N_("Organization settings changed"),
+    "factor.added": N_("Two-step verification method added"),
+    "factor.removed": N_("Two-step verification method removed"),
+    "trusted_browser.removed": N_("Trusted browser removed"),
+    "reauth.password": N_("Password re-entered"),
     "server.error": N_("Server error"),
 }
 
@@ -85,6 +95,27 @@ SETTINGS = {
     "hide_account_existence": (
         N_("Hide whether an account exists"),
         N_("Unknown identifiers on your domains fail like a wrong password.")),
+}
+
+MFA_METHODS = ("totp", "sms", "webauthn")
+"""Second factors ticked in one list on the admin page; email and backup codes have a switch
+each (pages_admin_mfa.py). Method names are mfa.KINDS."""
+MFA_SWITCHES = {
+    "email": (N_("Allow email codes as a second step"),
+              N_("Weaker than the other methods: anyone who can read the member's mail can "
+                 "use them. Off unless you turn it on.")),
+    "backup_code": (N_("Allow backup verification codes"),
+                    N_("One-time codes members keep for when they cannot use their other "
+                       "methods.")),
+}
+MFA_NUMBERS = {
+    "trusted_browser_days": (
+        N_("Trusted browser period (days)"),
+        N_("\"Trust this browser\" skips the second step there for this long; 0 hides the "
+           "choice.")),
+    "totp_max_drift_steps": (
+        N_("Authenticator app clock drift (30-second steps)"),
+        N_("How far a phone's clock may be off before its codes are refused.")),
 }
 
 PASSWORD_RULES = {

@@ -19,7 +19,15 @@ from monban.errors import CATALOGUE, SignInError
 from monban.sessions.service import Authenticated
 from monban.store.audit import AuditQuery
 from monban.web.forms import Form, read_form
-from monban.web.labels import LANGUAGES, ROLES, SETTINGS
+from monban.web.labels import (
+    LANGUAGES,
+    MFA_METHODS,
+    MFA_NUMBERS,
+    MFA_SWITCHES,
+    ROLES,
+    SETTINGS,
+)
+from monban.web.mfa import KINDS
 from monban.web.page_route import PageRoute
 from monban.web.render import redirect, render, runtime_of, zone_of
 from monban.web.visitor import signed_in
@@ -81,7 +89,9 @@ async def org_page(request: Request, auth: Authenticated, org: Org,
                   events=events, filters=filters, labels={m.id: m.label for m in members},
                   can_admin=can_admin_org(auth.account, org.id), setting_fields=SETTINGS,
                   settings=org.settings.model_dump(), roles=ROLES, languages=LANGUAGES,
-                  your_ip=str(request_info(request).ip), codes=sorted(CATALOGUE))
+                  your_ip=str(request_info(request).ip), codes=sorted(CATALOGUE),
+                  mfa_methods=MFA_METHODS, mfa_switches=MFA_SWITCHES, mfa_numbers=MFA_NUMBERS,
+                  mfa_available=set(runtime.factors.registry), kinds=KINDS)
 
 
 def _day(text: str, auth: Authenticated) -> datetime | None:

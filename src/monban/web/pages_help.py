@@ -49,9 +49,12 @@ ACTIONS = {
     "reset_password": Action(None, N_("Resetting your password yourself is not available "
                                       "yet. Ask your organization's administrator to set a "
                                       "new password for you.")),
-    "use_backup_code": Action(None, N_("Signing in with a backup verification code is not "
-                                       "available yet.")),
-    "sign_in_another_way": Action(None, N_("Other ways to sign in are not available yet.")),
+    "use_backup_code": Action(None, N_("At the second step of signing in, choose \"Sign in "
+                                       "another way\", then \"Backup verification codes\". "
+                                       "You make the codes on your security page.")),
+    "sign_in_another_way": Action(None, N_("At the second step of signing in, choose \"Sign in "
+                                           "another way\" to see the other methods you have "
+                                           "set up.")),
     "contact_support": Action(None, N_("Contacting support from this page is not available "
                                        "yet.")),
     "contact_admin": Action(None, N_("Contact your organization's administrator: they can "

@@ -15,6 +15,7 @@ from monban.sessions.service import Authenticated
 from monban.store.audit import AuditQuery
 from monban.web.forms import local_path, read_form
 from monban.web.labels import LANGUAGES, PASSWORD_RULES
+from monban.web.mfa import two_step_section
 from monban.web.page_route import PageRoute
 from monban.web.render import (
     error_view,
@@ -53,7 +54,8 @@ async def security_page(request: Request, auth: Authenticated,
         view = error_view(request, error, language, notes)
     return render(request, "security.html", auth=auth, status=error.status if error else 200,
                   error=view, sessions=live, rules=rules, events=events,
-                  your_ip=str(request_info(request).ip), org=auth.org, languages=LANGUAGES)
+                  your_ip=str(request_info(request).ip), org=auth.org, languages=LANGUAGES,
+                  **await two_step_section(request, auth))
 
 
 @router.get(PAGE)

@@ -6,7 +6,7 @@ the catalogue message, its status and its help topic."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -15,7 +15,7 @@ from monban.edge import cookies
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
 from monban.signin.flow import PASSWORD, SESSION_LIMIT, SignedIn
-from monban.signin.second_step import SecondStepRequired
+from monban.signin.second_step import MFA, MFA_ENROLL, SecondStepRequired
 from monban.web.forms import local_path, read_form
 from monban.web.page_route import PageRoute
 from monban.web.render import redirect, render, runtime_of
@@ -26,11 +26,11 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 SECURITY_PAGE = "/account/security"
 
 
-def _next(request: Request, value: str | None = None) -> str:
+def next_target(request: Request, value: str | None = None) -> str:
     return local_path(value if value is not None else request.query_params.get("next"))
 
 
-def _signin_form(request: Request, *, next_url: str, error: SignInError | None = None,
+def signin_form_page(request: Request, *, next_url: str, error: SignInError | None = None,
                  identifier: str = "", keep: bool = False) -> Response:
     return render(request, "signin.html", status=error.status if error else 200, error=error,
                   next=next_url, identifier=identifier, keep=keep)
@@ -43,7 +43,12 @@ def _flow_url(flow_id: str, next_url: str) -> str:
     return "/signin/password?" + urlencode(query)
 
 
-def _signed_in(request: Request, result: SignedIn, next_url: str) -> Response:
+def mfa_url(flow_id: str, next_url: str, **extra: str) -> str:
+    """The second step's page (pages_mfa_signin.py) for this flow."""
+    return "/signin/mfa?" + urlencode({"flow": flow_id, "next": next_url, **extra})
+
+
+def signed_in_response(request: Request, result: SignedIn, next_url: str) -> Response:
     runtime = runtime_of(request)
     response = redirect(next_url)
     cookies.set_session(response, runtime, request, result.token, result.session.persistent,
@@ -51,7 +56,7 @@ def _signed_in(request: Request, result: SignedIn, next_url: str) -> Response:
     return response
 
 
-def _session_limit(request: Request, flow_id: str, next_url: str,
+def session_limit_page(request: Request, flow_id: str, next_url: str,
                    error: SignInError) -> Response:
     raw = error.detail.get("sessions")
     live: list[Any] = raw if isinstance(raw, list) else []
@@ -68,38 +73,41 @@ async def home(request: Request) -> Response:
 async def signin_form(request: Request) -> Response:
     await visitor(request)
     expired = request.query_params.get("expired") == "1"
-    return render(request, "signin.html", next=_next(request), identifier="", keep=False,
+    return render(request, "signin.html", next=next_target(request), identifier="", keep=False,
                   error=SignInError("SESSION_EXPIRED") if expired else None)
 
 
 @router.post("/signin")
 async def signin_identifier(request: Request) -> Response:
     form = await read_form(request)
-    next_url = _next(request, form.text("next", 512))
+    next_url = next_target(request, form.text("next", 512))
     identifier = form.text("identifier", 320)
     keep = form.flag("keep_signed_in")
     if not identifier.strip():
-        return _signin_form(request, next_url=next_url, keep=keep,
+        return signin_form_page(request, next_url=next_url, keep=keep,
                             error=SignInError("INVALID_REQUEST", detail={"field": "identifier"}))
     try:
         flow = await runtime_of(request).signin.start(identifier, request_info(request), keep)
     except SignInError as error:
-        return _signin_form(request, next_url=next_url, error=error, identifier=identifier,
+        return signin_form_page(request, next_url=next_url, error=error, identifier=identifier,
                             keep=keep)
     return redirect(_flow_url(flow.id, next_url))
 
 
 @router.get("/signin/password")
 async def password_form(request: Request) -> Response:
-    next_url = _next(request)
+    next_url = next_target(request)
     try:
         flow = await runtime_of(request).signin.flow(request.query_params.get("flow", "")[:100])
     except SignInError as error:
-        return _signin_form(request, next_url=next_url, error=error)
+        return signin_form_page(request, next_url=next_url, error=error)
     if flow.state == SESSION_LIMIT:
-        return _session_limit(request, flow.id, next_url, SignInError("CONCURRENT_SESSION_LIMIT"))
+        return session_limit_page(request, flow.id, next_url,
+                                  SignInError("CONCURRENT_SESSION_LIMIT"))
+    if flow.state in (MFA, MFA_ENROLL):
+        return redirect(mfa_url(flow.id, next_url))
     if flow.state != PASSWORD:
-        return _signin_form(request, next_url=next_url, error=SignInError("FLOW_EXPIRED"))
+        return signin_form_page(request, next_url=next_url, error=SignInError("FLOW_EXPIRED"))
     return render(request, "password.html", flow_id=flow.id, next=next_url,
                   identifier=flow.data.get("identifier"), keep=flow.keep_signed_in)
 
@@ -107,7 +115,7 @@ async def password_form(request: Request) -> Response:
 @router.post("/signin/password")
 async def password_submit(request: Request) -> Response:
     form = await read_form(request)
-    next_url = _next(request, form.text("next", 512))
+    next_url = next_target(request, form.text("next", 512))
     flow_id = form.text("flow", 100)
     runtime = runtime_of(request)
     try:
@@ -115,31 +123,31 @@ async def password_submit(request: Request) -> Response:
                                                       request_info(request))
     except SignInError as error:
         if error.code == "FLOW_EXPIRED":
-            return _signin_form(request, next_url=next_url, error=error)
+            return signin_form_page(request, next_url=next_url, error=error)
         if error.code == "CONCURRENT_SESSION_LIMIT":
-            return _session_limit(request, flow_id, next_url, error)
+            return session_limit_page(request, flow_id, next_url, error)
         try:
             flow = await runtime.signin.flow(flow_id)
         except SignInError as expired:
-            return _signin_form(request, next_url=next_url, error=expired)
+            return signin_form_page(request, next_url=next_url, error=expired)
         return render(request, "password.html", status=error.status, error=error,
                       flow_id=flow_id, next=next_url, identifier=flow.data.get("identifier"),
                       keep=flow.keep_signed_in)
     if isinstance(result, SecondStepRequired):
-        return redirect(f"/signin/mfa?flow={result.flow_id}&next={quote(next_url)}")
-    return _signed_in(request, result, next_url)
+        return redirect(mfa_url(result.flow_id, next_url))
+    return signed_in_response(request, result, next_url)
 
 
 @router.post("/signin/end-other-sessions")
 async def end_other_sessions(request: Request) -> Response:
     form = await read_form(request)
-    next_url = _next(request, form.text("next", 512))
+    next_url = next_target(request, form.text("next", 512))
     try:
         result = await runtime_of(request).signin.end_other_sessions_and_continue(
             form.text("flow", 100), request_info(request))
     except SignInError as error:
-        return _signin_form(request, next_url=next_url, error=error)
-    return _signed_in(request, result, next_url)
+        return signin_form_page(request, next_url=next_url, error=error)
+    return signed_in_response(request, result, next_url)
 
 
 @router.post("/signout")

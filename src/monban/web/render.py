@@ -30,10 +30,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGE_MAX_AGE = 400 * 24 * 3600
 LANGUAGE_KEY = "monban.page_language"
 PROVIDER = {"ja": "外部サービス", "en": "your identity provider"}
+CSP = ("default-src 'self'; script-src {script}; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
-    "Content-Security-Policy": ("default-src 'self'; script-src 'none'; object-src 'none'; "
-                                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    "Content-Security-Policy": CSP.format(script="'none'"),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -52,6 +53,8 @@ class ErrorView:
     message: str
     help_url: str
     notes: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    """Numbered steps shown under the message (the help topic's, e.g. time sync)."""
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -75,11 +78,11 @@ def placeholders(request: Request, language: str) -> dict[str, str]:
 
 
 def error_view(request: Request, error: SignInError, language: str,
-               notes: tuple[str, ...] = ()) -> ErrorView:
+               notes: tuple[str, ...] = (), steps: tuple[str, ...] = ()) -> ErrorView:
     params = {**placeholders(request, language), **error.params}
     return ErrorView(code=error.code, status=error.status,
                      message=message(error.code, language, **params),
-                     help_url=f"/help/errors/{error.code}", notes=notes)
+                     help_url=f"/help/errors/{error.code}", notes=notes, steps=steps)
 
 
 def zone_of(auth: Authenticated | None) -> ZoneInfo:
@@ -142,6 +145,11 @@ def _label_functions(request: Request, language: str, gettext: Any) -> dict[str,
     }
 
 
+def keep_together(text: str) -> str:
+    """No line break inside a short value such as "+81 ••••5678"."""
+    return text.replace(" ", "\u00a0")
+
+
 def current_path(request: Request) -> str:
     query = {k: v for k, v in request.query_params.items() if k not in ("lang", "notice")}
     return request.url.path + (f"?{urlencode(query)}" if query else "")
@@ -149,7 +157,9 @@ def current_path(request: Request) -> str:
 
 def render(request: Request, template: str, *, auth: Authenticated | None = None,
            status: int = 200, error: SignInError | ErrorView | None = None,
-           **context: Any) -> HTMLResponse:
+           scripts: bool = False, **context: Any) -> HTMLResponse:
+    """`scripts`: the page loads same-origin script files (webauthn.js); every other page
+    runs no script at all."""
     runtime = runtime_of(request)
     language = page_language(request, auth)
     gettext = gettext_for(language)
@@ -166,11 +176,15 @@ def render(request: Request, template: str, *, auth: Authenticated | None = None
         "is_admin_role": bool(account and account.role in ADMIN_ROLES),
         "when": _time_formatter(zone_of(auth)),
         "ago": _ago_formatter(runtime.clock.now(), gettext), "notice": notice,
-        "device": describe, **_label_functions(request, language, gettext),
+        "device": describe, "scripts": scripts, "keep_together": keep_together,
+        **_label_functions(request, language, gettext),
         **context,
     }
     body = _ENV.get_template(template).render(values)
-    response = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
+    headers = SECURITY_HEADERS
+    if scripts:
+        headers = {**headers, "Content-Security-Policy": CSP.format(script="'self'")}
+    response = HTMLResponse(body, status_code=status, headers=headers)
     remember_language(request, response)
     return response
 

@@ -7,12 +7,23 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from monban.web import pages_admin, pages_help, pages_members, pages_security, pages_signin
+from monban.web import (
+    pages_admin,
+    pages_admin_mfa,
+    pages_factors,
+    pages_help,
+    pages_members,
+    pages_mfa_enroll,
+    pages_mfa_signin,
+    pages_security,
+    pages_signin,
+)
 
 STATIC = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    for module in (pages_signin, pages_security, pages_admin, pages_members, pages_help):
+    for module in (pages_signin, pages_mfa_signin, pages_mfa_enroll, pages_security,
+                   pages_factors, pages_admin, pages_admin_mfa, pages_members, pages_help):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

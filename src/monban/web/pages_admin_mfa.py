@@ -1,0 +1,54 @@
+"""The admin console's two-step verification settings of an organisation: who must use it
+(everyone, or some roles), which methods members may use (email codes and backup codes each
+with their own switch), how long a trusted browser skips it, and the authenticator-app clock
+drift allowed. Saved through Directory.update_settings, like the other sign-in settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from monban.accounts.model import Org
+from monban.errors import SignInError
+from monban.web.forms import Form, read_form
+from monban.web.labels import MFA_METHODS, MFA_NUMBERS, MFA_SWITCHES, ROLES
+from monban.web.page_route import PageRoute
+from monban.web.pages_admin import load_org, org_page, org_url
+from monban.web.render import redirect, runtime_of
+from monban.web.visitor import signed_in
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _changes(form: Form, org: Org) -> dict[str, Any]:
+    current = org.settings
+    shown = set(MFA_METHODS) | set(MFA_SWITCHES)
+    kept = [k for k in current.allowed_factors if k not in shown]  # e.g. push: not on the page
+    wanted: dict[str, Any] = {
+        "mfa_required": form.flag("mfa_required"),
+        "mfa_required_roles": form.choices("mfa_required_roles", set(ROLES)),
+        "allowed_factors": sorted({*kept, *form.choices("allowed_factors", shown)}),
+    }
+    for name in MFA_NUMBERS:
+        try:
+            wanted[name] = int(form.text(name, 12).strip())
+        except ValueError as exc:
+            raise SignInError("INVALID_REQUEST", detail={"fields": [name]}) from exc
+    before = current.model_dump()
+    return {k: v for k, v in wanted.items() if v != before.get(k)}
+
+
+@router.post("/admin/orgs/{slug}/mfa")
+async def save_mfa(slug: str, request: Request) -> Response:
+    form = await read_form(request)
+    auth = await signed_in(request)
+    org = await load_org(request, slug, auth, admin=True)
+    try:
+        changes = _changes(form, org)
+        if changes:
+            await runtime_of(request).directory.update_settings(org, changes, auth.account.id)
+    except SignInError as error:
+        return await org_page(request, auth, org, error)
+    return redirect(org_url(org, "settings_saved", "#two-step"))

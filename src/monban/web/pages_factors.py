@@ -1,0 +1,135 @@
+"""The security page's "Two-step verification" card: add a factor (one page per kind), remove
+one, make one preferred, stop trusting a browser. They call FactorManager as the JSON API's
+/api/v1/me/factors routes do; every change is a POST with the CSRF field."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import JSONResponse, Response
+
+from monban.errors import SignInError
+from monban.sessions.service import Authenticated
+from monban.web.enroll_page import Place, add_page, after_enroll, enroll_name, enroll_params
+from monban.web.forms import read_form
+from monban.web.mfa import account_context, factor_response, json_error
+from monban.web.page_route import PageRoute
+from monban.web.pages_security import PAGE, security_page
+from monban.web.render import redirect, runtime_of
+from monban.web.visitor import signed_in
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+BASE = "/account/two-step/add"
+SECTION = f"{PAGE}#two-step"
+
+
+def _place(auth: Authenticated) -> Place:
+    return Place(base=BASE, cancel=SECTION, auth=auth)
+
+
+async def _has_backup_codes(request: Request, auth: Authenticated) -> bool:
+    records = await runtime_of(request).factors.enrolled(auth.account.id)
+    return any(r.kind == "backup_code" for r in records)
+
+
+def _check_kind(request: Request, auth: Authenticated, kind: str) -> None:
+    """NOT_FOUND for a kind Monban does not know, SIGNIN_METHOD_NOT_ALLOWED for one the org
+    does not allow."""
+    runtime_of(request).factors.factor(kind[:20], account_context(request, auth))
+
+
+@router.get(BASE + "/{kind}")
+async def start(kind: str, request: Request) -> Response:
+    auth = await signed_in(request)
+    _check_kind(request, auth, kind)
+    return add_page(request, _place(auth), kind, "start",
+                    existing_backup=kind == "backup_code"
+                    and await _has_backup_codes(request, auth))
+
+
+@router.post(BASE + "/{kind}/options")
+async def options(kind: str, request: Request) -> Response:
+    """webauthn.js asks here for the creation options of a new security key."""
+    try:
+        form = await read_form(request)
+        auth = await signed_in(request)
+        enrollment = await runtime_of(request).factors.enroll(
+            account_context(request, auth), kind[:20], enroll_name(request, kind, form, auth),
+            enroll_params(kind, form))
+    except SignInError as error:
+        return json_error(request, error)
+    return JSONResponse({"enrollment": enrollment.id,
+                         "options": enrollment.display.get("options", enrollment.display)},
+                        headers={"Cache-Control": "no-store"})
+
+
+@router.post(BASE + "/{kind}")
+async def enroll(kind: str, request: Request) -> Response:
+    form = await read_form(request)
+    auth = await signed_in(request)
+    name = enroll_name(request, kind, form, auth)
+    params = enroll_params(kind, form)
+    replaced = kind == "backup_code" and await _has_backup_codes(request, auth)
+    try:
+        enrollment = await runtime_of(request).factors.enroll(
+            account_context(request, auth), kind[:20], name, params)
+    except SignInError as error:
+        if error.code in ("NOT_FOUND", "SIGNIN_METHOD_NOT_ALLOWED"):
+            raise
+        return add_page(request, _place(auth), kind, "start", error=error, name=name,
+                        values=params)
+    return after_enroll(request, _place(auth), kind, enrollment, replaced)
+
+
+@router.post(BASE + "/{kind}/confirm")
+async def confirm(kind: str, request: Request) -> Response:
+    form = await read_form(request)
+    auth = await signed_in(request)
+    enrollment_id = form.text("enrollment", 100)
+    try:
+        await runtime_of(request).factors.confirm(
+            account_context(request, auth), kind[:20], enrollment_id,
+            factor_response(kind, form))
+    except SignInError as error:
+        if error.code in ("NOT_FOUND", "SIGNIN_METHOD_NOT_ALLOWED"):
+            raise
+        step = "start" if kind == "webauthn" else "confirm"
+        return add_page(request, _place(auth), kind, step, error=error,
+                        enrollment_id=enrollment_id, name=form.text("name", 100))
+    return redirect(f"{PAGE}?notice=factor_added#two-step")
+
+
+@router.post("/account/two-step/remove")
+async def remove(request: Request) -> Response:
+    form = await read_form(request)
+    auth = await signed_in(request)
+    try:
+        await runtime_of(request).factors.remove(account_context(request, auth),
+                                                 form.text("factor", 100))
+    except SignInError as error:
+        return await security_page(request, auth, error)
+    return redirect(f"{PAGE}?notice=factor_removed#two-step")
+
+
+@router.post("/account/two-step/prefer")
+async def prefer(request: Request) -> Response:
+    form = await read_form(request)
+    auth = await signed_in(request)
+    try:
+        await runtime_of(request).factors.prefer(account_context(request, auth),
+                                                 form.text("factor", 100))
+    except SignInError as error:
+        return await security_page(request, auth, error)
+    return redirect(f"{PAGE}?notice=factor_preferred#two-step")
+
+
+@router.post("/account/trusted-browsers/remove")
+async def untrust(request: Request) -> Response:
+    form = await read_form(request)
+    auth = await signed_in(request)
+    try:
+        await runtime_of(request).factors.untrust(account_context(request, auth),
+                                                  form.text("browser", 100))
+    except SignInError as error:
+        return await security_page(request, auth, error)
+    return redirect(f"{PAGE}?notice=browser_untrusted#two-step")
