@@ -79,11 +79,22 @@ class SecondStep:
         if not await self._db.run(flows.advance, flow.id, ("password",), state, now,
                                   data=data, keep_signed_in=flow.keep_signed_in):
             raise SignInError("FLOW_EXPIRED")
-        enrollable = [k for k in self.manager.registry
-                      if k in settings.allowed_factors and k not in ALONE_IS_NOT_ENOUGH]
-        ordered: list[FactorRecord] = sorted(usable, key=lambda f: (not f.preferred, f.created_at))
-        return SecondStepRequired(flow.id, state, ordered if strong else [], enrollable,
-                                  flow.expires_at)
+        return SecondStepRequired(flow.id, state, _ordered(usable) if strong else [],
+                                  self._enrollable(settings), flow.expires_at)
+
+    async def describe(self, flow_id: str, request: RequestInfo
+                       ) -> tuple[Loaded, SecondStepRequired]:
+        """A flow already waiting for its second step, as `required` described it."""
+        loaded, _ = await self._flow(flow_id, (MFA, MFA_ENROLL), request)
+        usable = self.manager.usable_of(loaded.factors, loaded.settings)
+        state = loaded.flow.state
+        return loaded, SecondStepRequired(
+            flow_id, state, _ordered(usable) if state == MFA else [],
+            self._enrollable(loaded.settings), loaded.flow.expires_at)
+
+    def _enrollable(self, settings: OrgSettings) -> list[str]:
+        return [k for k in self.manager.registry
+                if k in settings.allowed_factors and k not in ALONE_IS_NOT_ENOUGH]
 
     # Proving a factor ------------------------------------------------------------------
     async def challenge(self, flow_id: str, factor_id: str, request: RequestInfo
@@ -189,6 +200,12 @@ class SecondStep:
         methods = [*loaded.flow.data.get("amr", ["pwd"]), amr, "mfa"]
         return await service.complete(loaded.flow, from_states, loaded.account,
                                       loaded.settings, request, policy_ctx, methods)
+
+
+def _ordered(usable: Sequence[FactorRecord]) -> list[FactorRecord]:
+    """The preferred factor first, backup codes last, else oldest first."""
+    return sorted(usable, key=lambda f: (not f.preferred, f.kind in ALONE_IS_NOT_ENOUGH,
+                                         f.created_at))
 
 
 _COUNTED = frozenset({"INVALID_OTP", "OTP_EXPIRED", "BACKUP_CODE_INVALID",

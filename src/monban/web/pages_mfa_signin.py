@@ -17,9 +17,8 @@ from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
-from monban.factors.base import FactorContext, FactorRecord
-from monban.signin.flow import load
-from monban.signin.second_step import ALONE_IS_NOT_ENOUGH, MFA, MFA_ENROLL
+from monban.factors.base import FactorRecord
+from monban.signin.second_step import MFA_ENROLL
 from monban.store import flows
 from monban.web.forms import read_form
 from monban.web.mfa import (
@@ -75,27 +74,15 @@ class Step:
 
 async def load_step(request: Request, flow_id: str) -> Step:
     """The flow and what SecondStep.required said about it (FLOW_EXPIRED otherwise)."""
-    runtime = runtime_of(request)
-    info = request_info(request)
-    now = runtime.clock.now()
-    loaded = await runtime.db.run(load, flow_id[:100], info.device_id, write=False)
-    if (loaded is None or loaded.account is None or loaded.flow.state not in (MFA, MFA_ENROLL)
-            or loaded.flow.expires_at <= now):
-        raise SignInError("FLOW_EXPIRED")
-    settings = loaded.settings
-    ctx = FactorContext(account=loaded.account, settings=settings, request=info, now=now,
-                        flow_id=flow_id, origin=info.origin)
-    usable = await runtime.factors.usable(ctx)
+    loaded, step = await runtime_of(request).second_step.describe(flow_id[:100],
+                                                                  request_info(request))
+    assert loaded.account is not None
     ordered: list[FactorRecord] = []
-    for record in sorted(usable, key=lambda f: (not f.preferred, f.kind in ALONE_IS_NOT_ENOUGH,
-                                                f.created_at)):
+    for record in step.factors:
         if record.kind in ONE_FOR_ALL and any(f.kind == record.kind for f in ordered):
             continue  # one security-key button: the browser is offered every key
         ordered.append(record)
-    enrollable = [k for k in runtime.factors.registry
-                  if k in settings.allowed_factors and k not in ALONE_IS_NOT_ENOUGH]
-    return Step(loaded.flow, loaded.account, settings,
-                ordered if loaded.flow.state == MFA else [], enrollable)
+    return Step(loaded.flow, loaded.account, loaded.settings, ordered, step.enrollable)
 
 
 def _retry_after(error: SignInError) -> int:
