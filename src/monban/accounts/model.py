@@ -45,6 +45,10 @@ class Account:
     disabled: bool
     is_superadmin: bool
     created_at: datetime
+    must_change_password: bool = False
+    """An admin reset the password: the next sign-in must set a new one."""
+    must_enroll_mfa: bool = False
+    """An admin reset the second factors: the next sign-in must enrol one."""
 
     @property
     def label(self) -> str:

@@ -58,6 +58,9 @@ accounts = Table(
     Column("disabled", Boolean, nullable=False, default=False),
     Column("is_superadmin", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # set by an admin reset: change the password / enrol a second factor at next sign-in
+    Column("must_change_password", Boolean, nullable=False, server_default="0"),
+    Column("must_enroll_mfa", Boolean, nullable=False, server_default="0"),
 )
 
 ip_rules = Table(
@@ -245,3 +248,47 @@ outbox = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 """Development delivery: messages that would have gone by SMS or email (`monban outbox`)."""
+
+# Getting back in -------------------------------------------------------------------------
+
+recovery_contacts = Table(
+    "recovery_contacts", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("channel", String(8), nullable=False),  # email | sms
+    Column("target", String(320), nullable=False),
+    Column("verified_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_recovery_contacts_unique", "account_id", "channel", "target", unique=True),
+)
+
+password_history = Table(
+    "password_history", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+support_requests = Table(
+    "support_requests", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(32), nullable=True, index=True),
+    Column("identifier", String(320), nullable=False),
+    Column("contact_channel", String(8), nullable=False),  # email | sms
+    Column("contact_target", String(320), nullable=False),
+    Column("contact_verified_at", UTCDateTime, nullable=True),
+    Column("description", Text, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("status", String(16), nullable=False),  # open | approved | denied | done | expired
+    Column("checks", JSON, nullable=False),
+    Column("assigned_to", String(32), nullable=True),
+    Column("decided_by", String(32), nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_support_requests_status", "status", "created_at"),
+)

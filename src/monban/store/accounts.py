@@ -23,6 +23,8 @@ def from_row(row: Row[Any]) -> Account:
         display_name=m["display_name"], language=m["language"], timezone=m["timezone"],
         password_hash=m["password_hash"], password_changed_at=m["password_changed_at"],
         disabled=m["disabled"], is_superadmin=m["is_superadmin"], created_at=m["created_at"],
+        must_change_password=bool(m["must_change_password"]),
+        must_enroll_mfa=bool(m["must_enroll_mfa"]),
     )
 
 

@@ -170,7 +170,7 @@ def _consume_daily(conn: Connection, account_id: str, day: str, limit: int) -> i
         ensure = _DAILY_ENSURE[dialect] = insert_for(conn, daily_signins).values(
             account_id=bindparam("a"), day=bindparam("d"), count=0,
         ).on_conflict_do_nothing(index_elements=["account_id", "day"])
-    params = {"a": account_id, "d": day, "limit": limit or 2**62}
+    params = {"a": account_id, "d": day, "limit": limit or 2**31 - 1}  # 0: no limit
     conn.execute(ensure, params)
     value = conn.execute(_DAILY_TAKE, params).scalar()
     return int(value) if value is not None else None
