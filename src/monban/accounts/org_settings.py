@@ -48,6 +48,20 @@ class OrgSettings(BaseModel):
     """How far (30 s steps) a device's clock may be off before its codes are refused; past
     one step, two consecutive codes must confirm the offset first."""
 
+    self_reset_allowed: bool = True
+    """Members may reset a forgotten password themselves (else SELF_RESET_NOT_ALLOWED)."""
+    password_min_length: int = Field(default=8, ge=8, le=256)
+    """Org rule on top of NIST SP 800-63B (which asks 15 when the password is the only
+    factor; that applies whatever this says)."""
+    password_classes: list[str] = Field(default_factory=list)
+    """Character classes the org requires: lower, upper, digit, symbol (NIST advises none)."""
+    password_history: int = Field(default=0, ge=0, le=24)
+    """The last N passwords may not be reused."""
+    password_max_age_days: int = Field(default=0, ge=0, le=3650)
+    """Older passwords must be changed at sign-in (PASSWORD_EXPIRED); 0 = never."""
+    password_min_age_hours: int = Field(default=0, ge=0, le=24 * 30)
+    """A password may not be changed again sooner than this; 0 = any time."""
+
     hide_account_existence: bool = False
     """Answer INVALID_CREDENTIALS instead of ACCOUNT_NOT_FOUND for identifiers on the org's
     domains, and refuse member-specific policies only after the password is proven."""
@@ -66,6 +80,14 @@ class OrgSettings(BaseModel):
         unknown = set(value) - FACTOR_KINDS
         if unknown:
             raise ValueError(f"unknown factors {sorted(unknown)}")
+        return sorted(set(value))
+
+    @field_validator("password_classes")
+    @classmethod
+    def _known_classes(cls, value: list[str]) -> list[str]:
+        unknown = set(value) - {"lower", "upper", "digit", "symbol"}
+        if unknown:
+            raise ValueError(f"unknown character classes {sorted(unknown)}")
         return sorted(set(value))
 
     @field_validator("timezone")

@@ -88,6 +88,17 @@ class OrgSettingsPatch(Strict):
     session_lifetime_hours: int | None = None
     session_idle_minutes: int | None = None
     hide_account_existence: bool | None = None
+    mfa_required: bool | None = None
+    mfa_required_roles: list[str] | None = None
+    allowed_factors: list[str] | None = None
+    trusted_browser_days: int | None = None
+    totp_max_drift_steps: int | None = None
+    self_reset_allowed: bool | None = None
+    password_min_length: int | None = None
+    password_classes: list[str] | None = None
+    password_history: int | None = None
+    password_max_age_days: int | None = None
+    password_min_age_hours: int | None = None
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
