@@ -19,14 +19,15 @@ from monban.accounts.identifiers import (
     normalise_username,
 )
 from monban.accounts.model import Account, Org, Role
-from monban.accounts.org_settings import OrgSettings
+from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
 from monban.clock import Clock
 from monban.db.database import Database
 from monban.errors import SignInError
 from monban.network.ip_rules import parse_rule
+from monban.passwords.blocklist import Identity
 from monban.passwords.hasher import PasswordHasher
-from monban.passwords.rules import check_new_password
-from monban.store import accounts, audit, ip_rules, orgs, sessions
+from monban.signin import password_change
+from monban.store import accounts, audit, ip_rules, orgs, password_history, sessions
 from monban.store.ids import new_id
 from monban.store.ip_rules import IpRule
 
@@ -88,16 +89,19 @@ class Directory:
         if language not in LANGUAGES:
             raise SignInError("INVALID_REQUEST", detail={"field": "language"})
         _check_timezone(timezone)
+        email = normalise_email(email) if email else None
+        phone = normalise_phone(phone) if phone else None
+        username = normalise_username(username) if username else None
         password_hash = None
-        if password is not None:
-            password_hash = await self._hasher.hash(check_new_password(password))
+        if password is not None:  # the policy, with the new account's names (no factor yet)
+            password_hash = await password_change.first_hash(
+                self._hasher, password, org.settings if org else DEFAULT_SETTINGS,
+                Identity(display_name, email, username))
         now = self._clock.now()
         account = Account(
             id=new_id(), org_id=org.id if org else None,
-            role=(role or Role.MEMBER) if org else None,
-            email=normalise_email(email) if email else None,
-            phone=normalise_phone(phone) if phone else None,
-            username=normalise_username(username) if username else None,
+            role=(role or Role.MEMBER) if org else None, email=email, phone=phone,
+            username=username,
             display_name=(display_name.strip() or "?")[:200], language=language,
             timezone=timezone, password_hash=password_hash,
             password_changed_at=now if password_hash else None, disabled=False,
@@ -116,10 +120,16 @@ class Directory:
         return await self._db.run(accounts.list_for_org, org.id if org else None, write=False)
 
     async def set_password(self, account: Account, password: str, actor_id: str | None = None,
-                           end_sessions: bool = False) -> None:
-        password_hash = await self._hasher.hash(check_new_password(password))
+                           end_sessions: bool = False, min_age: bool | None = None) -> None:
+        """Under the policy (signin/password_change.py). must_change_password is cleared, and
+        the minimum age applies (unless min_age=False: a forgotten-password reset), only when
+        the account changes its own."""
+        own = actor_id == account.id
+        password_hash = await password_change.checked_hash(
+            self._db, self._hasher, account, password, self._clock.now(),
+            min_age=own if min_age is None else min_age)
         await self._db.run(_set_password, account, password_hash, actor_id, end_sessions,
-                           self._clock.now())
+                           self._clock.now(), own)
 
     async def update_account(self, account: Account, actor_id: str | None = None,
                              **changes: Any) -> Account:
@@ -206,8 +216,8 @@ def _find_account(conn: Connection, key: str) -> Account | None:
 
 
 def _set_password(conn: Connection, account: Account, password_hash: str,
-                  actor_id: str | None, end_sessions: bool, now: Any) -> None:
-    accounts.set_password_hash(conn, account.id, password_hash, now)
+                  actor_id: str | None, end_sessions: bool, now: Any, own: bool) -> None:
+    password_history.record_change(conn, account.id, password_hash, now, clear_must_change=own)
     ended = sessions.end_all(conn, account.id, now) if end_sessions else 0
     _event(conn, "account.password_set", now, actor_id, account_id=account.id,
            org_id=account.org_id, detail={"ended_sessions": ended})
