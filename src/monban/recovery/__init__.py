@@ -1,0 +1,172 @@
+"""Getting back in: recovery contacts (contacts.py), the self-service flows — forgot
+password, lost second factor, own IP restriction — (reset.py, then outcomes.py once the person
+is proven), an org admin's resets (admin_reset.py), and the texts they send (notices.py).
+
+`Recovery.of(runtime)` wires them from what the runtime already holds (no state of its own),
+so the web pages, the JSON API and the CLI use the same services. Delivery lives here: a code
+goes to one contact; a notice goes to the primary email address and every verified recovery
+email address (or, for an account with no email at all, to its numbers by SMS), and a notice
+that cannot be delivered never undoes the change it reports.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from monban.accounts.model import Account
+from monban.accounts.org_settings import OrgSettings
+from monban.crypto.code_hash import CodeHasher
+from monban.errors import SignInError
+from monban.factors.one_time_codes import TTL
+from monban.notify.delivery import build_senders
+from monban.notify.senders import Senders
+from monban.recovery import notices
+from monban.signin import lockout
+from monban.signin.request_info import RequestInfo
+from monban.store import audit, known_browsers
+from monban.store import recovery_contacts as contact_store
+
+if TYPE_CHECKING:
+    from monban.recovery.admin_reset import AdminReset
+    from monban.recovery.contacts import Contacts
+    from monban.recovery.outcomes import Outcomes
+    from monban.recovery.reset import Reset
+    from monban.runtime import Runtime
+
+log = logging.getLogger("monban.recovery")
+MINUTES = int(TTL.total_seconds() // 60)
+T = TypeVar("T")
+COUNTED = frozenset({"INVALID_OTP", "OTP_EXPIRED", "BACKUP_CODE_INVALID",
+                     "SECURITY_KEY_FAILED", "INVALID_CREDENTIALS"})
+"""Failures that are wrong guesses: they count towards SIGNIN_ATTEMPTS_EXCEEDED."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    runtime: Runtime
+    codes: CodeHasher
+    senders: Senders
+
+    @classmethod
+    def of(cls, runtime: Runtime) -> Recovery:
+        return cls(runtime, CodeHasher(runtime.secret_key),
+                   build_senders(runtime.settings, runtime.outbox))
+
+    @property
+    def contacts(self) -> Contacts:
+        from monban.recovery.contacts import Contacts
+
+        return Contacts(self)
+
+    @property
+    def reset(self) -> Reset:
+        from monban.recovery.reset import Reset
+
+        return Reset(self)
+
+    @property
+    def outcomes(self) -> Outcomes:
+        from monban.recovery.outcomes import Outcomes
+
+        return Outcomes(self)
+
+    @property
+    def admin(self) -> AdminReset:
+        from monban.recovery.admin_reset import AdminReset
+
+        return AdminReset(self)
+
+    # Guessing ---------------------------------------------------------------------------
+    async def keys(self, account_key: str, request: RequestInfo) -> lockout.AttemptKeys:
+        """The sign-in's attempt counters for this account and source: a wrong recovery code
+        counts exactly as a wrong password does."""
+        known = bool(request.device_id) and not account_key.startswith("unknown:") and (
+            await self.runtime.db.run(known_browsers.is_known, account_key,
+                                      request.device_id or "", write=False))
+        return lockout.keys_for(account_key, str(request.ip), request.device_id, known)
+
+    async def guarded(self, keys: lockout.AttemptKeys, settings: OrgSettings,
+                      proof: Callable[[], Awaitable[T]]) -> T:
+        """Run `proof` behind the attempt lockout: SIGNIN_ATTEMPTS_EXCEEDED while the source
+        or the account is locked; a wrong answer counted, a right one clearing the count."""
+        runtime = self.runtime
+        await lockout.reserve(runtime.counters, keys, settings, runtime.clock)
+        try:
+            result = await proof()
+        except SignInError as error:
+            if error.code in COUNTED:
+                await lockout.failed(runtime.counters, keys, settings, runtime.clock.now())
+            else:
+                await lockout.abandoned(runtime.counters, keys, runtime.clock.now())
+            raise
+        except BaseException:
+            await lockout.abandoned(runtime.counters, keys, runtime.clock.now())
+            raise
+        await lockout.succeeded(runtime.counters, keys)
+        return result
+
+    # Delivery ---------------------------------------------------------------------------
+    async def send_code(self, account: Account, channel: str, target: str, purpose: str,
+                        code: str) -> None:
+        """One code to one contact, in the account's language (SERVICE_UNAVAILABLE when the
+        provider or the mail server refuses it)."""
+        if channel == "sms":
+            await self.senders.sms.send_sms(
+                target, notices.code_sms(account.language, purpose, code, MINUTES))
+            return
+        subject, body = notices.code_email(account.language, purpose, code, MINUTES,
+                                           account.display_name)
+        await self.senders.email.send_email(target, subject, body)
+
+    async def notify(self, account: Account, mail: notices.Mail) -> int:
+        """A notice to the account's addresses; how many went out."""
+        contacts = await self.runtime.db.run(contact_store.list_for, account.id,
+                                             verified_only=True, write=False)
+        emails = _unique([account.email, *(c.target for c in contacts if c.channel == "email")])
+        sent = 0
+        for address in emails:
+            sent += await self._try(self.senders.email.send_email(address, *mail))
+        if not emails:  # the subject says what changed; the SMS stays one segment
+            numbers = _unique([account.phone, *(c.target for c in contacts
+                                                if c.channel == "sms")])
+            for number in numbers:
+                sent += await self._try(self.senders.sms.send_sms(number, mail[0]))
+        return sent
+
+    @staticmethod
+    async def _try(delivery: Any) -> int:
+        try:
+            await delivery
+        except SignInError:
+            log.warning("a recovery notice could not be delivered")
+            return 0
+        return 1
+
+    async def audit(self, event: str, outcome: str, account: Account | None,
+                    request: RequestInfo | None, *, code: str | None = None,
+                    actor_id: str | None = None, flow_id: str | None = None,
+                    identifier: str | None = None, **detail: Any) -> None:
+        """One audit event of getting back in: never a code, a password or a full contact."""
+        await self.runtime.db.run(audit.record, audit.AuditEvent(
+            at=self.runtime.clock.now(), event=event, outcome=outcome, code=code,
+            account_id=account.id if account else None,
+            org_id=account.org_id if account else None,
+            actor_id=actor_id, identifier=account.label if account else identifier,
+            ip=str(request.ip) if request else None,
+            user_agent=request.user_agent if request else None, flow_id=flow_id,
+            detail=detail))
+
+    def stamp(self, account: Account) -> str:
+        """Now, as the notices show it: in the account's time zone."""
+        return notices.when(self.runtime.clock.now(), account.timezone)
+
+
+def _unique(values: list[str | None]) -> list[str]:
+    seen: list[str] = []
+    for value in values:
+        if value and value not in seen:
+            seen.append(value)
+    return seen

@@ -1,0 +1,175 @@
+"""An org's staff getting a member back in: reset the password (typed or generated, with or
+without a forced change at the next sign-in), reset the second factors, or issue one
+one-time backup verification code. Owners, admins and support staff may (the support role
+verifies the person first: the seed page's "本人確認後、バックアップ認証コードが送信されます").
+
+Each act ends the member's browser sessions, is audited with its actor, and is announced to
+the member's addresses. Nobody acts on their own account this way (they have their own
+pages), nor on someone ranked above them: support resets members, admins reset support and
+members, owners anyone in the org; only a superadmin resets a superadmin. Otherwise a support
+account could take over an owner's by resetting its password.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+
+from monban.accounts.model import Account, Role
+from monban.admin.permissions import require_support
+from monban.db.tables import backup_codes as backup_table
+from monban.db.tables import factor_enrollments, factors
+from monban.errors import SignInError
+from monban.factors import backup_codes
+from monban.factors.base import FactorRecord
+from monban.recovery import notices
+from monban.signin import lockout
+from monban.signin.request_info import RequestInfo
+from monban.store import accounts, sessions, trusted_browsers
+from monban.store import backup_codes as code_store
+from monban.store import factors as factor_store
+from monban.store.ids import new_id
+
+if TYPE_CHECKING:
+    from monban.recovery import Recovery
+
+RANK = {Role.MEMBER: 0, Role.SUPPORT: 1, Role.ADMIN: 2, Role.OWNER: 3}
+GROUPS, GROUP_LENGTH = 4, 5
+"""A generated password: four groups of five letters and digits joined by hyphens (23
+characters, every character class, ~119 bits)."""
+
+
+def require_can_reset(actor: Account | None, member: Account) -> None:
+    """PERMISSION_DENIED unless `actor` may reset `member` (None: the operator, at the CLI)."""
+    if actor is None:
+        return
+    if actor.id == member.id:
+        raise SignInError("INVALID_REQUEST", detail={"field": "account"})
+    if actor.is_superadmin:
+        return
+    if member.is_superadmin:
+        raise SignInError("PERMISSION_DENIED")
+    require_support(actor, member.org_id)
+    if actor.role == Role.OWNER:
+        return
+    if actor.role is None or RANK.get(member.role or Role.MEMBER, 0) >= RANK[actor.role]:
+        raise SignInError("PERMISSION_DENIED")
+
+
+def can_reset(actor: Account, member: Account) -> bool:
+    """For the member page: whether to offer the reset buttons at all."""
+    try:
+        require_can_reset(actor, member)
+    except SignInError:
+        return False
+    return True
+
+
+def generate_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        groups = ["".join(secrets.choice(alphabet) for _ in range(GROUP_LENGTH))
+                  for _ in range(GROUPS)]
+        text = "-".join(groups)
+        if (any(c.islower() for c in text) and any(c.isupper() for c in text)
+                and any(c.isdigit() for c in text)):
+            return text
+
+
+class AdminReset:
+    def __init__(self, recovery: Recovery) -> None:
+        self._r = recovery
+        self._rt = recovery.runtime
+
+    async def reset_password(self, actor: Account | None, member: Account,
+                             password: str | None, force_change: bool,
+                             request: RequestInfo | None) -> str | None:
+        """Set the member's password (generated when `password` is empty: returned, to be
+        shown once). Every session of the member ends, and the account-wide lock."""
+        actor_id = _checked(actor, member)
+        generated = not password
+        chosen = password or generate_password()
+        await self._rt.directory.set_password(member, chosen, actor_id=actor_id,
+                                              end_sessions=True)
+        await self._rt.db.run(accounts.update_fields, member.id,
+                              must_change_password=force_change)
+        # the account-wide lock (SIGNIN_ATTEMPTS_EXCEEDED) ends with the old password;
+        # locks of the sources that guessed stay
+        await self._rt.counters.clear_attempts(
+            lockout.keys_for(member.id, "", None, False).account)
+        await self._r.audit("admin.password_reset", "success", member, request,
+                            actor_id=actor_id, generated=generated, force_change=force_change)
+        await self._r.notify(member, notices.password_changed(
+            member.language, member.display_name, self._r.stamp(member), by_admin=True))
+        return chosen if generated else None
+
+    async def reset_mfa(self, actor: Account | None, member: Account,
+                        request: RequestInfo | None) -> dict[str, int]:
+        """Remove every second factor, pending enrolment, backup code and trusted browser;
+        the member enrols again at the next sign-in (must_enroll_mfa)."""
+        actor_id = _checked(actor, member)
+        counts = await self._rt.db.run(_reset_mfa, member.id, self._rt.clock.now())
+        await self._r.audit("admin.mfa_reset", "success", member, request, actor_id=actor_id,
+                            removed=counts)
+        await self._r.notify(member, notices.mfa_reset(
+            member.language, member.display_name, self._r.stamp(member)))
+        return counts
+
+    async def issue_backup_code(self, actor: Account | None, member: Account,
+                                request: RequestInfo | None) -> str:
+        """One backup verification code in a set of its own (the member's other codes keep
+        working), offered at the sign-in's second step; shown once, to the actor."""
+        actor_id = _checked(actor, member)
+        org = await self._rt.directory.org(member.org_id) if member.org_id else None
+        if org is not None and backup_codes.BackupCodeFactor.kind not in (
+                org.settings.allowed_factors):
+            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"factor": "backup_code"})
+        code = backup_codes.new_code()
+        digest = self._r.codes.digest(backup_codes.PURPOSE, code)
+        ended = await self._rt.db.run(_issue_one, member.id, digest, self._rt.clock.now())
+        await self._r.audit("admin.backup_code_issued", "success", member, request,
+                            actor_id=actor_id, ended_sessions=ended)
+        await self._r.notify(member, notices.backup_code_issued(
+            member.language, member.display_name, self._r.stamp(member)))
+        return backup_codes.display(code)
+
+
+def _checked(actor: Account | None, member: Account) -> str | None:
+    require_can_reset(actor, member)
+    return actor.id if actor else None
+
+
+def _reset_mfa(conn: Connection, account_id: str, now: datetime) -> dict[str, int]:
+    removed = conn.execute(factors.delete().where(factors.c.account_id == account_id)).rowcount
+    conn.execute(factor_enrollments.delete().where(factor_enrollments.c.account_id == account_id))
+    code_store.forget(conn, account_id)
+    untrusted = trusted_browsers.remove_all(conn, account_id)
+    accounts.update_fields(conn, account_id, must_enroll_mfa=True)
+    ended = sessions.end_all(conn, account_id, now, kind=sessions.BROWSER)
+    return {"factors_removed": removed, "trusted_browsers_removed": untrusted,
+            "ended_sessions": ended}
+
+
+def _issue_one(conn: Connection, account_id: str, digest: str, now: datetime) -> int:
+    code_store.lock_account(conn, account_id)
+    set_id = new_id()
+    conn.execute(backup_table.insert().values(id=new_id(), account_id=account_id,
+                                              set_id=set_id, code_hash=digest, created_at=now,
+                                              used_at=None))
+    existing = code_store.factor_for(conn, account_id, lock=True)
+    remaining = code_store.remaining(conn, account_id)
+    if existing is None:
+        factor_store.insert(conn, FactorRecord(
+            id=new_id(), account_id=account_id, kind=code_store.KIND,
+            name=backup_codes.DEFAULT_NAME, target=None, secret=None, credential_id=None,
+            data={"set_id": set_id, "remaining": remaining, "issued_by_admin": True},
+            preferred=False, created_at=now, last_used_at=None))
+    else:
+        data: dict[str, Any] = {**existing.data, "remaining": remaining}
+        factor_store.update_data(conn, existing.id, data=data)
+    return sessions.end_all(conn, account_id, now, kind=sessions.BROWSER)
+
