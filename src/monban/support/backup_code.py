@@ -1,0 +1,56 @@
+"""The one backup verification code support issues: one 12-digit code in a set of its own
+(its set id is the support request's id), added beside the person's own codes (their set is
+not cancelled), with the account's "backup_code" factor row made if it has none, so the
+sign-in's second step offers it. It is redeemed by the ordinary backup-code factor
+(factors/backup_codes.py): once, by one atomic UPDATE."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, delete
+
+from monban.crypto.code_hash import CodeHasher
+from monban.db.tables import backup_codes
+from monban.factors.backup_codes import DEFAULT_NAME, PURPOSE, BackupCodeFactor, new_code
+from monban.factors.base import FactorRecord
+from monban.store import backup_codes as code_store
+from monban.store import factors as factor_store
+from monban.store.ids import new_id
+
+
+def issue(conn: Connection, codes: CodeHasher, account_id: str, set_id: str,
+          now: datetime) -> str:
+    """Store one new code for the account under `set_id`; the plain code, to be sent."""
+    code_store.lock_account(conn, account_id)
+    code = new_code()
+    conn.execute(backup_codes.insert().values(
+        id=new_id(), account_id=account_id, set_id=set_id,
+        code_hash=codes.digest(PURPOSE, code), created_at=now, used_at=None))
+    _count(conn, account_id, now)
+    return code
+
+
+def withdraw(conn: Connection, account_id: str, set_id: str, now: datetime) -> int:
+    """Delete the code of `set_id` if it is still unused (delivery failed, or it expired)."""
+    gone = conn.execute(delete(backup_codes).where(
+        (backup_codes.c.account_id == account_id) & (backup_codes.c.set_id == set_id)
+        & backup_codes.c.used_at.is_(None))).rowcount
+    if gone:
+        _count(conn, account_id, now)
+    return int(gone)
+
+
+def _count(conn: Connection, account_id: str, now: datetime) -> None:
+    """Keep the factor row (made if missing) and its count of remaining codes right."""
+    remaining = code_store.remaining(conn, account_id)
+    existing = code_store.factor_for(conn, account_id, lock=True)
+    if existing is not None:
+        factor_store.update_data(conn, existing.id,
+                                 data={**existing.data, "remaining": remaining})
+        return
+    factor_store.insert(conn, FactorRecord(
+        id=new_id(), account_id=account_id, kind=BackupCodeFactor.kind, name=DEFAULT_NAME,
+        target=None, secret=None, credential_id=None,
+        data={"remaining": remaining, "issued_by": "support"}, preferred=False,
+        created_at=now, last_used_at=None))
