@@ -1,0 +1,158 @@
+"""How each policy's trace reads: the sentence for a step (with the values it used), and for
+the step that refused, what has changed since and what an admin can do about it.
+
+One reader per policy of signin/policies.py, signin/lockout.py, sessions/start.py and
+signin/second_step.py; a policy without a reader is told generically (its name and values)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from monban.diagnostics.explain import Context, generic
+from monban.diagnostics.words import N_, Line, factor_label, moment, say
+from monban.store.audit import AuditEvent
+
+COUNTED = frozenset({"INVALID_CREDENTIALS", "INVALID_OTP", "OTP_EXPIRED",
+                     "BACKUP_CODE_INVALID", "SECURITY_KEY_FAILED"})
+"""Codes of wrong secrets: each counts towards SIGNIN_ATTEMPTS_EXCEEDED."""
+
+
+def sentence(ctx: Context, policy: str, passed: bool, values: Mapping[str, Any]) -> Line:
+    v = values
+    if policy == "allowed_ips":
+        if passed:
+            return say(N_("%(ip)s is in the organization's allowed list (%(matched)s).")
+                       if v.get("scope") == "org" else
+                       N_("%(ip)s is in the member's own allowed list (%(matched)s)."),
+                       ip=v.get("ip"), matched=v.get("matched"))
+        return say(N_("%(ip)s is not in the organization's allowed list: %(rules)s.")
+                   if v.get("scope") == "org" else
+                   N_("%(ip)s is not in the member's own allowed list: %(rules)s."),
+                   ip=v.get("ip"), rules=rule_list(v.get("rules")))
+    if policy == "attempt_lockout":
+        return _lockout(ctx, passed, v)
+    if policy == "password":
+        if passed:
+            return say(N_("The password was correct."))
+        if ctx.event.account_id is None:
+            return say(N_("No account has the identifier %(identifier)s; it was answered as "
+                          "a wrong password so as not to reveal that."),
+                       identifier=ctx.event.identifier or "?")
+        return say(N_("The password was wrong."))
+    if policy == "account_enabled":
+        return say(N_("The account is enabled.") if passed else N_("The account is disabled."))
+    if policy == "daily_signin_limit":
+        if not v.get("limit"):
+            return say(N_("No daily sign-in limit."))
+        if passed:
+            return say(N_("Sign-in %(count)s of %(limit)s on %(day)s."), **_daily(v))
+        return say(N_("%(count)s of %(limit)s sign-ins already used on %(day)s: the limit is "
+                      "reached until %(reset)s."), **_daily(v, ctx.zone))
+    if policy == "concurrent_session_limit":
+        if "ended_other_sessions" in v:
+            return say(N_("The member ended %(ended)s other sessions to sign in here."),
+                       ended=v["ended_other_sessions"])
+        if passed:
+            return say(N_("%(live)s of %(limit)s concurrent sessions in use before this one."),
+                       live=v.get("live"), limit=v.get("limit"))
+        return say(N_("%(live)s of %(limit)s concurrent sessions were in use."),
+                   live=v.get("live"), limit=v.get("limit"))
+    if policy == "second_factor":
+        factor = factor_label(str(v.get("factor", "")))
+        if passed:
+            return say(N_("Second step passed: %(factor)s."), factor=factor)
+        return say(N_("The answer to the second step was wrong (%(factor)s)."), factor=factor)
+    return generic(policy, passed, values)
+
+
+def rule_list(rules: Any) -> str:
+    """["Tokyo office 10.1.0.0/16", ...] as 'Tokyo office' 10.1.0.0/16, ..."""
+    shown = []
+    for rule in rules if isinstance(rules, list) else []:
+        name, _, cidr = str(rule).rpartition(" ")
+        shown.append(f"'{name}' {cidr}" if name else cidr)
+    return ", ".join(shown) or "-"
+
+
+def _lockout(ctx: Context, passed: bool, v: Mapping[str, Any]) -> Line:
+    if passed:
+        return say(N_("%(failures)s wrong attempts in a row before this one; %(threshold)s "
+                      "lock the source."), failures=v.get("failures_before", 0),
+                   threshold=v.get("threshold"))
+    scope, source = v.get("scope"), v.get("source", "ip")
+    first, only_passwords = run_of_failures(ctx, scope, source, int(v.get("failures") or 0))
+    values = {"failures": v.get("failures"), "until": moment(v.get("locked_until"), ctx.zone),
+              "since": moment(first, ctx.zone), "ip": ctx.event.ip}
+    if scope == "account":
+        return say(N_("%(failures)s wrong passwords or codes in a row for the whole account "
+                      "since %(since)s: locked until %(until)s, except on browsers where the "
+                      "member signed in before."), **values)
+    if source == "known_browser":
+        return say(N_("%(failures)s wrong passwords in a row from this browser since "
+                      "%(since)s: locked until %(until)s.") if only_passwords else
+                   N_("%(failures)s wrong passwords or codes in a row from this browser since "
+                      "%(since)s: locked until %(until)s."), **values)
+    return say(N_("%(failures)s wrong passwords in a row from %(ip)s since %(since)s: locked "
+                  "until %(until)s.") if only_passwords else
+               N_("%(failures)s wrong passwords or codes in a row from %(ip)s since %(since)s: "
+                  "locked until %(until)s."), **values)
+
+
+def failure_run(ctx: Context, scope: Any = "source", source: Any = "ip",
+                inclusive: bool = False) -> list[AuditEvent]:
+    """The wrong secrets in a row from the attempt's source (its IP address, or its browser
+    told apart by user agent, or the whole account) since that source's last success: the
+    attempts before this one, and this one too when `inclusive`."""
+    event = ctx.event
+
+    def same_source(other: AuditEvent) -> bool:
+        if scope == "account":
+            return True
+        if source == "known_browser":
+            return other.user_agent == event.user_agent
+        return other.ip == event.ip
+
+    run: list[AuditEvent] = []
+    for other in ctx.history:
+        if other.id is not None and event.id is not None:
+            later = other.id > event.id or (other.id == event.id and not inclusive)
+        else:
+            later = other.at > event.at
+        if later or not same_source(other):
+            continue
+        if other.outcome == "success":
+            run = []
+        elif other.code in COUNTED:
+            run.append(other)
+    return run
+
+
+def run_of_failures(ctx: Context, scope: Any, source: Any, count: int
+                    ) -> tuple[datetime | None, bool]:
+    """When the `count` wrong secrets that set the lock began, and whether all were
+    passwords."""
+    run = failure_run(ctx, scope, source)
+    run = run[-count:] if count else run
+    if not run:
+        return None, True
+    return run[0].at, all(e.code == "INVALID_CREDENTIALS" for e in run)
+
+
+def _daily(v: Mapping[str, Any], zone: ZoneInfo | None = None) -> dict[str, Any]:
+    values = {"count": v.get("count"), "limit": v.get("limit"), "day": v.get("day")}
+    if zone is not None:
+        values["reset"] = moment(next_day(str(v.get("day")), str(v.get("timezone") or "UTC")),
+                                 zone)
+    return values
+
+
+def next_day(day: str, timezone: str) -> datetime | None:
+    """Midnight after `day` in `timezone`: when the daily count starts again."""
+    try:
+        start = datetime.fromisoformat(day).replace(tzinfo=ZoneInfo(timezone))
+    except (ValueError, ZoneInfoNotFoundError):
+        return None
+    return start + timedelta(days=1)
