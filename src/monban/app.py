@@ -14,9 +14,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from monban import __version__
 from monban.api import admin as admin_api
+from monban.api import diagnostics as diagnostics_api
 from monban.api import factors as factors_api
 from monban.api import me as me_api
+from monban.api import recovery as recovery_api
 from monban.api import signin as signin_api
+from monban.api import support as support_api
 from monban.clock import Clock
 from monban.config import Settings
 from monban.edge.body_limit import BodyLimitMiddleware
@@ -56,7 +59,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.include_router(signin_api.router)
     app.include_router(me_api.router)
     app.include_router(admin_api.router)
+    app.include_router(diagnostics_api.router)
     app.include_router(factors_api.router)
+    app.include_router(recovery_api.router)
+    app.include_router(support_api.router)
     _include_pages(app)
 
     app.add_exception_handler(SignInError, _signin_error)

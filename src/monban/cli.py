@@ -366,3 +366,49 @@ def outbox(limit: int = typer.Option(20, help="How many messages, newest first")
         typer.echo(f"{m.created_at:%Y-%m-%d %H:%M:%S}\t{m.channel}\t{m.target}\t"
                    f"{m.subject or '-'}")
         typer.echo("".join(f"    {line}\n" for line in m.body.splitlines()))
+
+
+# diagnose ----------------------------------------------------------------------------------
+@app.command()
+def diagnose(account: str = typer.Option(None, help="Email, mobile number or username"),
+             flow: str = typer.Option(None, help="A sign-in flow id"),
+             event: int = typer.Option(None, help="One attempt, by its audit event id"),
+             since: datetime = typer.Option(None, help="ISO time, UTC if no offset"),
+             until: datetime = typer.Option(None), limit: int = typer.Option(20),
+             lang: str = typer.Option(None, help="ja or en (default: the server's)"),
+             apply: str = typer.Option(None, help="Take this fix of --event (its key)"),
+             value: int = typer.Option(None, help="The new limit, for raise_* fixes"),
+             as_json: bool = typer.Option(False, "--json")) -> None:
+    """Why did a sign-in fail? Each attempt, and for a failed one the policy that decided,
+    the values it used, who can fix it and the fix (--event ID --apply KEY takes it)."""
+    from monban.diagnostics.report import run_diagnose
+
+    typer.echo(_run(lambda rt: run_diagnose(
+        rt, account=account, flow=flow, event=event, since=_utc(since), until=_utc(until),
+        limit=limit, language=lang, apply=apply, value=value, as_json=as_json)))
+
+
+# getting back in (recovery/admin_reset.py, as the operator) -------------------------------
+@user_app.command("reset-mfa")
+def user_reset_mfa(account: str) -> None:
+    """Remove an account's second factors, backup codes and trusted browsers (it enrols again
+    at the next sign-in); its browser sessions end and it is told by email."""
+    from monban.recovery import Recovery
+
+    async def work(rt: Runtime) -> dict[str, int]:
+        found = await rt.directory.account(account)
+        return await Recovery.of(rt).admin.reset_mfa(None, found, None)
+
+    typer.echo(f"two-step verification reset: {_run(work)}")
+
+
+@user_app.command("backup-code")
+def user_backup_code(account: str) -> None:
+    """Issue one one-time backup verification code (printed once; verify the person first)."""
+    from monban.recovery import Recovery
+
+    async def work(rt: Runtime) -> str:
+        found = await rt.directory.account(account)
+        return await Recovery.of(rt).admin.issue_backup_code(None, found, None)
+
+    typer.echo(_run(work))

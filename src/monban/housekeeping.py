@@ -14,6 +14,7 @@ from sqlalchemy import Connection, and_, delete, or_
 from monban.db.tables import attempt_counters, daily_signins, flows, sessions
 from monban.runtime import Runtime
 from monban.store import otp_challenges, totp_steps
+from monban.support import queue as support_queue
 
 FLOW_GRACE = timedelta(hours=1)
 SESSION_KEEP = timedelta(days=30)
@@ -31,6 +32,8 @@ class Swept:
     days: int
     codes: int = 0
     """one-time codes and used TOTP steps"""
+    support_requests: int = 0
+    """support requests expired (or done: their code was used)"""
 
 
 def sweep_now(conn: Connection, now: datetime) -> Swept:
@@ -45,8 +48,9 @@ def sweep_now(conn: Connection, now: datetime) -> Swept:
     gone_days = conn.execute(delete(daily_signins).where(daily_signins.c.day < yesterday))
     gone_codes = otp_challenges.sweep(conn, now - COUNTER_KEEP)
     gone_steps = totp_steps.sweep(conn, now - timedelta(days=1))
+    settled = support_queue.refresh_now(conn, now)
     return Swept(gone_flows.rowcount, gone_sessions.rowcount, gone_counters.rowcount,
-                 gone_days.rowcount, gone_codes + gone_steps)
+                 gone_days.rowcount, gone_codes + gone_steps, settled)
 
 
 async def sweep(runtime: Runtime) -> Swept:

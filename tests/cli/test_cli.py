@@ -94,10 +94,10 @@ def test_serve_starts_on_sqlite_and_signs_in(tmp_path: Path) -> None:
             pytest.fail("monban serve did not start")
         subprocess.run([sys.executable, "-m", "monban", "user", "create", "--email",
                         "root@example.com", "--name", "Root", "--superadmin",
-                        "--password", "root password 1"], env=env, check=True,
+                        "--password", "serve and sign in"], env=env, check=True,
                        capture_output=True)
         response = httpx.post(f"http://127.0.0.1:{port}/api/v1/signin/flows", json={
-            "identifier": "root@example.com", "password": "root password 1"})
+            "identifier": "root@example.com", "password": "serve and sign in"})
         assert response.status_code == 200
         assert (tmp_path / "data" / "monban.sqlite3").exists()
     finally:

@@ -64,9 +64,9 @@ async def test_actions_say_plainly_what_is_not_there_yet(browser_for: BrowserFac
     text = page_text(page.text)
     assert "App-specific passwords are not available yet" in text
     assert ACTION_LINK.findall(page.text) == ["/account/security"]
-    reset = page_text((await browser_for(lang="ja").get(
-        "/help/errors/SIGNIN_ATTEMPTS_EXCEEDED")).text)
-    assert "パスワードのリセットは、まだご自身では行えません。" in reset
+    reset = await browser_for(lang="ja").get("/help/errors/SIGNIN_ATTEMPTS_EXCEEDED")
+    assert "/recover" in ACTION_LINK.findall(reset.text)  # self-service reset is there now
+    assert "パスワードをリセットする" in page_text(reset.text)
 
 
 async def test_browser_close_topic(browser_for: BrowserFactory) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from monban.api.auth import current_session
 from monban.api.models import (
@@ -14,6 +15,7 @@ from monban.api.models import (
     FactorEnroll,
     FactorVerify,
     StartFlow,
+    Strict,
     SubmitPassword,
 )
 from monban.api.views import (
@@ -27,6 +29,7 @@ from monban.edge import cookies
 from monban.edge.request_facts import request_info
 from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
+from monban.signin import password_change
 from monban.signin.flow import SignedIn
 from monban.signin.second_step import SecondStepRequired
 
@@ -76,6 +79,19 @@ async def get_flow(flow_id: str, request: Request) -> Any:
 async def submit_password(flow_id: str, body: SubmitPassword, request: Request) -> Any:
     result = await _runtime(request).signin.submit_password(
         flow_id, body.password, request_info(request), body.keep_signed_in)
+    return _signed_in(request, result)
+
+
+class NewPassword(Strict):
+    password: str = Field(max_length=1024)
+
+
+@router.post("/flows/{flow_id}/new-password")
+async def new_password(flow_id: str, body: NewPassword, request: Request) -> Any:
+    """After PASSWORD_EXPIRED (too old, or an admin asked for a change): set a new password
+    under the org's policy, then signing in goes on (the second step, else the session)."""
+    result = await password_change.submit_new_password(_runtime(request), flow_id,
+                                                       body.password, request_info(request))
     return _signed_in(request, result)
 
 

@@ -20,6 +20,7 @@ from monban.clock import Clock
 from monban.db.database import Database
 from monban.errors import SignInError
 from monban.passwords.hasher import PasswordHasher
+from monban.passwords.policy import change_due
 from monban.passwords.rules import normalise
 from monban.sessions.device import describe
 from monban.sessions.start import LimitReached, SessionRequest, Started, start_session
@@ -156,9 +157,19 @@ class SignInService:
         if verdict.needs_rehash:
             new_hash = await self._hasher.hash(normalise(password))
             await self._db.run(accounts.set_password_hash, account.id, new_hash, None)
+        if change_due(account, settings, now):  # too old, or an admin asked for a new one
+            from monban.signin.password_change import require_change
+            await require_change(self, self._db, loaded, request, ctx)
+        return await self.after_password(flow, account, settings, request, ctx, loaded.factors)
+
+    async def after_password(self, flow: flows.Flow, account: Account, settings: OrgSettings,
+                             request: RequestInfo, ctx: PolicyContext,
+                             factors: list[FactorRecord]) -> SignedIn | SecondStepRequired:
+        """The password is proven (or was just replaced, signin/password_change.py): the
+        second step if one is due, else the session."""
         if self.second_step is not None:
-            required = await self.second_step.required(flow, account, settings, request, now,
-                                                       loaded.factors)
+            required = await self.second_step.required(flow, account, settings, request,
+                                                       ctx.now, factors)
             if required is not None:
                 return required
         return await self.complete(flow, (PASSWORD,), account, settings, request, ctx, ["pwd"])

@@ -73,7 +73,8 @@ async def reserve(counters: Counters, keys: AttemptKeys, settings: OrgSettings,
         scope = "source" if len(slots) == 1 else "account"
         threshold = (settings.lockout_threshold if scope == "source"
                      else settings.account_lockout_threshold)
-        _refuse(ctx, scope, refused.failures, refused.locked_until, threshold)
+        _refuse(ctx, scope, refused.failures, refused.locked_until, threshold,
+                "ip" if keys.account_enforced else "known_browser")
     if ctx is not None:
         ctx.note(NAME, True, source="ip" if keys.account_enforced else "known_browser",
                  failures_before=slots[0].failures, threshold=settings.lockout_threshold)
@@ -87,11 +88,11 @@ def _wanted(keys: AttemptKeys, settings: OrgSettings) -> list[tuple[str, LockRul
 
 
 def _refuse(ctx: PolicyContext | None, scope: str, failures: int,
-            locked_until: datetime | None, threshold: int) -> NoReturn:
+            locked_until: datetime | None, threshold: int, source: str) -> NoReturn:
     until = locked_until.isoformat() if locked_until else None
     if ctx is not None:
         ctx.note(NAME, False, scope=scope, failures=failures, threshold=threshold,
-                 locked_until=until)
+                 locked_until=until, source=source)
     raise SignInError("SIGNIN_ATTEMPTS_EXCEEDED", detail={"scope": scope, "locked_until": until})
 
 

@@ -60,7 +60,8 @@ class SecondStep:
 
     def _mfa_required(self, account: Account, settings: OrgSettings) -> bool:
         role = account.role.value if account.role else None
-        return settings.mfa_required or (role is not None and role in settings.mfa_required_roles)
+        return (settings.mfa_required or account.must_enroll_mfa
+                or (role is not None and role in settings.mfa_required_roles))
 
     async def required(self, flow: flows.Flow, account: Account, settings: OrgSettings,
                        request: RequestInfo, now: datetime,

@@ -66,8 +66,14 @@ def _ensure(conn: Connection) -> Any:
 
 def _locked_row(conn: Connection, key: str, now: datetime) -> dict[str, Any]:
     """The key's counter under a row lock, created if absent, with expired parts forgotten."""
-    conn.execute(_ensure(conn), {"k": key, "now": now})
-    row = dict(conn.execute(_ROW, {"k": key}).one()._mapping)
+    for _ in range(5):  # a racing success may delete the row between the two statements
+        conn.execute(_ensure(conn), {"k": key, "now": now})
+        found = conn.execute(_ROW, {"k": key}).first()
+        if found is not None:
+            break
+    else:
+        raise RuntimeError(f"attempt counter {key!r} keeps vanishing")
+    row = dict(found._mapping)
     if row["pending_until"] is None or row["pending_until"] <= now:
         row["pending"] = 0
     return row

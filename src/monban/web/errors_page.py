@@ -12,5 +12,9 @@ from monban.web.visitor import known_visitor
 
 
 def error_page(request: Request, error: SignInError) -> Response:
-    return render(request, "error.html", auth=known_visitor(request), status=error.status,
-                  error=error)
+    from monban.web.pages_troubleshoot import remember_error
+
+    response = render(request, "error.html", auth=known_visitor(request), status=error.status,
+                      error=error)
+    remember_error(response, request, error.code)
+    return response

@@ -3,16 +3,18 @@ help/topics/ (every catalogue code, plus BROWSER_CLOSE_SIGNOUT)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from monban.accounts.model import ADMIN_ROLES, Account
 from monban.errors import CATALOGUE, SignInError, message
 from monban.help.topics import SECTIONS, TOPICS, Topic, TopicText
+from monban.sessions.service import Authenticated
 from monban.web.labels import N_
 from monban.web.page_route import PageRoute
-from monban.web.render import page_language, placeholders, render
+from monban.web.render import page_language, placeholders, render, runtime_of
 from monban.web.visitor import visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -34,32 +36,57 @@ class Action:
     url: str | None
     label: str
     note: str | None = None
+    post: str | None = None
+    """Signed in, the action is a button that does it (a POST to this page)."""
+    post_label: str | None = None
+    key: str = ""
 
 
 ACTIONS = {
     "signin": Action("/signin", N_("Go to the sign-in page")),
     "end_other_sessions": Action("/account/security#sessions",
-                                 N_("End your other sessions on the security page")),
+                                 N_("End your other sessions on the security page"),
+                                 post="/account/sessions/end-others",
+                                 post_label=N_("End all my other sessions now")),
     "manage_allowed_ips": Action("/account/security#allowed-ips",
-                                 N_("Manage your allowed IP addresses")),
+                                 N_("Manage your allowed IP addresses"),
+                                 post="/account/allowed-ips/add-current",
+                                 post_label=N_("Allow my current IP address")),
     "security_page": Action("/account/security", N_("Open your security page")),
     "app_password": Action("/account/security", N_("Open your security page"),
                            N_("App-specific passwords are not available yet: they arrive in a "
                               "later version of Monban.")),
-    "reset_password": Action(None, N_("Resetting your password yourself is not available "
-                                      "yet. Ask your organization's administrator to set a "
-                                      "new password for you.")),
+    "reset_password": Action("/recover", N_("Reset your password"),
+                             N_("A code is sent to your recovery email address or mobile "
+                                "number. Without one, ask your organization's administrator "
+                                "or support.")),
+    "remove_ip_restriction": Action("/recover?purpose=ip",
+                                    N_("Remove your own IP address restriction from here"),
+                                    N_("Prove it's you with a code sent to your recovery "
+                                       "email address or mobile number.")),
+    "recover_without_mfa": Action("/recover?purpose=mfa",
+                                  N_("Lost your phone or security key? Sign in with a "
+                                     "recovery code and your password")),
     "use_backup_code": Action(None, N_("At the second step of signing in, choose \"Sign in "
                                        "another way\", then \"Backup verification codes\". "
                                        "You make the codes on your security page.")),
     "sign_in_another_way": Action(None, N_("At the second step of signing in, choose \"Sign in "
                                            "another way\" to see the other methods you have "
                                            "set up.")),
-    "contact_support": Action(None, N_("Contacting support from this page is not available "
-                                       "yet.")),
+    "contact_support": Action("/support/request", N_("Contact support"),
+                              N_("After support verifies your identity, a one-time backup "
+                                 "verification code is sent to you: sign in with it.")),
     "contact_admin": Action(None, N_("Contact your organization's administrator: they can "
                                      "change your organization's settings and your account.")),
 }
+
+
+RECOVERY_ROUTES = {
+    "IP_NOT_ALLOWED": ("remove_ip_restriction",),
+    **{code: ("recover_without_mfa",) for code in (
+        "INVALID_OTP", "BACKUP_CODE_INVALID", "PUSH_TIMED_OUT", "SECURITY_KEY_FAILED")},
+}
+"""Topics whose fix includes a recovery route (pages_recovery.py) besides their own actions."""
 
 
 def topic_url(slug: str) -> str:
@@ -74,14 +101,23 @@ def _text(topic: Topic, language: str) -> TopicText:
     return topic.ja if language == "ja" else topic.en
 
 
-def _actions(topic: Topic) -> list[Action]:
-    """The topic's actions, without a second identical link (app_password + security_page)."""
+def actions_for(keys: tuple[str, ...]) -> list[Action]:
+    """The actions, without a second identical link (app_password + security_page)."""
     shown: list[Action] = []
-    for key in topic.actions:
+    for key in keys:
         action = ACTIONS.get(key)
         if action and not any((a.url, a.label) == (action.url, action.label) for a in shown):
-            shown.append(action)
+            shown.append(replace(action, key=key))
     return shown
+
+
+async def admins_of(request: Request, auth: Authenticated | None,
+                    keys: tuple[str, ...]) -> list[Account]:
+    """For "contact your administrator", signed in: who they are (owners and admins)."""
+    if auth is None or auth.org is None or "contact_admin" not in keys:
+        return []
+    members = await runtime_of(request).directory.members(auth.org)
+    return [m for m in members if m.role in ADMIN_ROLES and not m.disabled]
 
 
 @router.get("/help")
@@ -93,10 +129,15 @@ async def index(request: Request) -> Response:
                  [(topic_url(t.slug), _fill(_text(t, language).title, values))
                   for t in TOPICS.values() if t.section == section])
                 for section in SECTIONS]
-    return render(request, "help_index.html", auth=auth, sections=sections)
+    from monban.web.pages_troubleshoot import index_extras
+
+    return render(request, "help_index.html", auth=auth, sections=sections,
+                  keys=SECTIONS, **index_extras(request, language))
 
 
 async def _topic_page(request: Request, topic: Topic) -> Response:
+    from monban.web.pages_troubleshoot import not_built_note
+
     auth = await visitor(request)
     language = page_language(request, auth)
     values = placeholders(request, language)
@@ -108,7 +149,9 @@ async def _topic_page(request: Request, topic: Topic) -> Response:
                   steps=[_fill(step, values) for step in text.steps],
                   who_can_fix=_fill(text.who_can_fix, values),
                   section=SECTION_TITLES[topic.section],
-                  actions=_actions(topic))
+                  actions=actions_for(topic.actions + RECOVERY_ROUTES.get(topic.slug, ())),
+                  admins=await admins_of(request, auth, topic.actions),
+                  not_built=not_built_note(topic.slug, language, values["app"]))
 
 
 @router.get("/help/errors/{code}")

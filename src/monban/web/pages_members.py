@@ -10,6 +10,7 @@ from monban.accounts.model import Account, Org, Role
 from monban.admin.permissions import can_admin_org
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
+from monban.recovery.admin_reset import can_reset
 from monban.sessions.service import Authenticated
 from monban.web.forms import Form, read_form
 from monban.web.page_route import PageRoute
@@ -108,7 +109,8 @@ async def member_page(request: Request, auth: Authenticated, org: Org, member: A
     live = await runtime_of(request).sessions.list_live(member, org.settings)
     return render(request, "admin_member.html", auth=auth, org=org, member=member,
                   sessions=live, error=error, status=error.status if error else 200,
-                  can_admin=can_admin_org(auth.account, org.id))
+                  can_admin=can_admin_org(auth.account, org.id),
+                  can_reset=can_reset(auth.account, member))
 
 
 @router.get("/admin/orgs/{slug}/members/{account_id}")

@@ -9,14 +9,16 @@ from starlette.responses import Response
 from monban.edge import cookies
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
-from monban.i18n.catalog import gettext_for
 from monban.i18n.negotiate import SUPPORTED
 from monban.sessions.service import Authenticated
 from monban.store.audit import AuditQuery
 from monban.web.forms import local_path, read_form
-from monban.web.labels import LANGUAGES, PASSWORD_RULES
+from monban.web.labels import LANGUAGES
 from monban.web.mfa import two_step_section
 from monban.web.page_route import PageRoute
+from monban.web.pages_password_change import hints_for, policy_notes
+from monban.web.pages_recovery import recovery_section
+from monban.web.pages_troubleshoot import failure_reasons
 from monban.web.render import (
     error_view,
     page_language,
@@ -24,6 +26,7 @@ from monban.web.render import (
     remember_language,
     render,
     runtime_of,
+    zone_of,
 )
 from monban.web.visitor import signed_in
 
@@ -44,18 +47,14 @@ async def security_page(request: Request, auth: Authenticated,
     view = None
     if error is not None:
         language = page_language(request, auth)
-        notes: tuple[str, ...] = ()
-        rule = error.detail.get("rule")
-        if error.code == "PASSWORD_POLICY_VIOLATION" and isinstance(rule, str):
-            if rule in PASSWORD_RULES:
-                _ = gettext_for(language)
-                notes = (_(PASSWORD_RULES[rule], **{k: v for k, v in error.detail.items()
-                                                     if k != "rule"}),)
-        view = error_view(request, error, language, notes)
+        view = error_view(request, error, language, policy_notes(error, language))
     return render(request, "security.html", auth=auth, status=error.status if error else 200,
                   error=view, sessions=live, rules=rules, events=events,
+                  reasons=failure_reasons(events, page_language(request, auth), zone_of(auth)),
                   your_ip=str(request_info(request).ip), org=auth.org, languages=LANGUAGES,
-                  **await two_step_section(request, auth))
+                  password_hints=await hints_for(request, account, auth.settings),
+                  **await two_step_section(request, auth),
+                  **await recovery_section(request, auth))
 
 
 @router.get(PAGE)

@@ -15,9 +15,11 @@ from monban.edge import cookies
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
 from monban.signin.flow import PASSWORD, SESSION_LIMIT, SignedIn
+from monban.signin.password_change import PASSWORD_CHANGE
 from monban.signin.second_step import MFA, MFA_ENROLL, SecondStepRequired
 from monban.web.forms import local_path, read_form
 from monban.web.page_route import PageRoute
+from monban.web.pages_troubleshoot import forget_error, remember_error
 from monban.web.render import redirect, render, runtime_of
 from monban.web.visitor import visitor
 
@@ -32,8 +34,11 @@ def next_target(request: Request, value: str | None = None) -> str:
 
 def signin_form_page(request: Request, *, next_url: str, error: SignInError | None = None,
                  identifier: str = "", keep: bool = False) -> Response:
-    return render(request, "signin.html", status=error.status if error else 200, error=error,
-                  next=next_url, identifier=identifier, keep=keep)
+    response = render(request, "signin.html", status=error.status if error else 200,
+                      error=error, next=next_url, identifier=identifier, keep=keep)
+    if error is not None:  # for "Problem signing in?" (pages_troubleshoot.py)
+        remember_error(response, request, error.code)
+    return response
 
 
 def _flow_url(flow_id: str, next_url: str) -> str:
@@ -48,11 +53,17 @@ def mfa_url(flow_id: str, next_url: str, **extra: str) -> str:
     return "/signin/mfa?" + urlencode({"flow": flow_id, "next": next_url, **extra})
 
 
+def new_password_url(flow_id: str, next_url: str) -> str:
+    """The "Set a new password" page (pages_password_change.py) for this flow."""
+    return "/signin/new-password?" + urlencode({"flow": flow_id, "next": next_url})
+
+
 def signed_in_response(request: Request, result: SignedIn, next_url: str) -> Response:
     runtime = runtime_of(request)
     response = redirect(next_url)
     cookies.set_session(response, runtime, request, result.token, result.session.persistent,
                         result.session.expires_at, runtime.clock.now())
+    forget_error(response, request)
     return response
 
 
@@ -60,8 +71,10 @@ def session_limit_page(request: Request, flow_id: str, next_url: str,
                    error: SignInError) -> Response:
     raw = error.detail.get("sessions")
     live: list[Any] = raw if isinstance(raw, list) else []
-    return render(request, "session_limit.html", status=error.status, error=error,
-                  flow_id=flow_id, next=next_url, sessions=live)
+    response = render(request, "session_limit.html", status=error.status, error=error,
+                      flow_id=flow_id, next=next_url, sessions=live)
+    remember_error(response, request, error.code)
+    return response
 
 
 @router.get("/")
@@ -106,6 +119,8 @@ async def password_form(request: Request) -> Response:
                                   SignInError("CONCURRENT_SESSION_LIMIT"))
     if flow.state in (MFA, MFA_ENROLL):
         return redirect(mfa_url(flow.id, next_url))
+    if flow.state == PASSWORD_CHANGE:
+        return redirect(new_password_url(flow.id, next_url))
     if flow.state != PASSWORD:
         return signin_form_page(request, next_url=next_url, error=SignInError("FLOW_EXPIRED"))
     return render(request, "password.html", flow_id=flow.id, next=next_url,
@@ -126,13 +141,17 @@ async def password_submit(request: Request) -> Response:
             return signin_form_page(request, next_url=next_url, error=error)
         if error.code == "CONCURRENT_SESSION_LIMIT":
             return session_limit_page(request, flow_id, next_url, error)
+        if error.code == "PASSWORD_EXPIRED":
+            return redirect(new_password_url(flow_id, next_url))
         try:
             flow = await runtime.signin.flow(flow_id)
         except SignInError as expired:
             return signin_form_page(request, next_url=next_url, error=expired)
-        return render(request, "password.html", status=error.status, error=error,
-                      flow_id=flow_id, next=next_url, identifier=flow.data.get("identifier"),
-                      keep=flow.keep_signed_in)
+        response = render(request, "password.html", status=error.status, error=error,
+                          flow_id=flow_id, next=next_url,
+                          identifier=flow.data.get("identifier"), keep=flow.keep_signed_in)
+        remember_error(response, request, error.code)
+        return response
     if isinstance(result, SecondStepRequired):
         return redirect(mfa_url(result.flow_id, next_url))
     return signed_in_response(request, result, next_url)

@@ -10,20 +10,28 @@ from starlette.staticfiles import StaticFiles
 from monban.web import (
     pages_admin,
     pages_admin_mfa,
+    pages_diagnose,
     pages_factors,
     pages_help,
     pages_members,
     pages_mfa_enroll,
     pages_mfa_signin,
+    pages_password_change,
+    pages_recovery,
     pages_security,
     pages_signin,
+    pages_support,
+    pages_troubleshoot,
 )
 
 STATIC = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    for module in (pages_signin, pages_mfa_signin, pages_mfa_enroll, pages_security,
-                   pages_factors, pages_admin, pages_admin_mfa, pages_members, pages_help):
+    for module in (pages_signin, pages_password_change, pages_mfa_signin, pages_mfa_enroll,
+                   pages_security, pages_factors, pages_admin, pages_admin_mfa, pages_members,
+                   pages_help, pages_diagnose, pages_troubleshoot):
         app.include_router(module.router)
+    app.include_router(pages_support.router)
+    app.include_router(pages_recovery.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
