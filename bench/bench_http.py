@@ -30,11 +30,13 @@ class Connection:
         reader, writer = await asyncio.open_connection(host, port)
         return cls(host, port, reader, writer)
 
-    async def post_json(self, path: str, payload: dict[str, Any]) -> tuple[int, bytes]:
+    async def post_json(self, path: str, payload: dict[str, Any],
+                        headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         body = json.dumps(payload, separators=(",", ":")).encode()
+        extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
         head = (f"POST {path} HTTP/1.1\r\n".encode() + self._prefix
                 + b"Content-Type: application/json\r\nAccept: application/json\r\n"
-                + f"Content-Length: {len(body)}\r\n\r\n".encode())
+                + f"{extra}Content-Length: {len(body)}\r\n\r\n".encode())
         return await self.request(head + body)
 
     async def get(self, path: str) -> tuple[int, bytes]:

@@ -1,17 +1,26 @@
-"""Benchmark fixtures: a data dir with a no-limits org and many accounts, and a real
-`monban serve` subprocess with per-thread CPU accounting from /proc."""
+"""Benchmark fixtures and the measurements the benchmarks share.
+
+Fixtures: a data dir with a no-limits org, many accounts (and their TOTP factors), and a
+real `monban serve` subprocess with per-thread CPU accounting from /proc.
+
+Measurements: the raw Argon2id ceiling, a closed loop of sign-ins against a server, the two
+together (ceiling before and after the loop, wall-clock and CPU-bound ratios), the
+machine's CPU split per phase, and the report lines and noise note built from them."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,12 +28,22 @@ from typing import Any
 from bench_http import Connection
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
+from monban.config import Settings
 from monban.db.tables import accounts
 
+SIGNIN_PATH = "/api/v1/signin/flows"
 ORG_SLUG = "bench"
 PASSWORD = "bench-password-0123"
 EMAIL_DOMAIN = "bench.example"
 TICK = os.sysconf("SC_CLK_TCK")
+
+
+class SignInFailed(Exception):
+    pass
+
+
+def count_label(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
 
 
 def email_for(i: int) -> str:
@@ -82,6 +101,8 @@ def insert_accounts(data_dir: Path, org_id: str, start: int, stop: int, password
     for column in accounts.columns:
         if column.name in ("id", "email") or column.name in fixed:
             continue
+        if column.default is None and column.server_default is not None:
+            continue  # left out: the database fills in its default
         if not column.nullable and column.default is None:
             raise RuntimeError(f"bench does not know how to fill accounts.{column.name}")
         fixed[column.name] = column.default.arg if column.default is not None else None
@@ -106,6 +127,60 @@ def insert_accounts(data_dir: Path, org_id: str, start: int, stop: int, password
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+
+
+def account_ids(data_dir: Path, start: int, stop: int) -> list[str]:
+    """The ids of accounts start..stop-1 (email_for(i)), in that order."""
+    with sqlite3.connect(db_path(data_dir)) as conn:
+        found = dict(conn.execute(
+            "SELECT email, id FROM accounts WHERE email >= ? AND email <= ?",
+            (email_for(start), email_for(stop - 1))).fetchall())
+    return [found[email_for(i)] for i in range(start, stop)]
+
+
+@dataclass(frozen=True)
+class TotpSeed:
+    account_id: str
+    factor_id: str
+    secret: str
+    """The base32 seed, in clear: what the authenticator app holds."""
+
+
+def insert_totp_factors(data_dir: Path, ids: Sequence[str], name: str) -> list[TotpSeed]:
+    """One confirmed TOTP factor per account, written as the server's own confirm step
+    writes it (factors/totp.py `_confirm`): a fresh pyotp seed sealed with the data dir's
+    secret key and the account id as context (monban's own Sealer), data {"offset": 0},
+    inserted by monban's `store.factors.insert` in one transaction. What confirming through
+    the API does besides (spend the confirming code's step, a `factor.added` audit event)
+    plays no part in signing in, so it is left out."""
+    import pyotp
+
+    from monban.crypto.sealing import Sealer
+    from monban.db.database import Database
+    from monban.factors.base import FactorRecord
+    from monban.store import factors as factor_store
+    from monban.store.ids import new_id
+
+    settings = Settings(data_dir=data_dir, database_url="")  # as server_env(): SQLite here
+    sealer = Sealer(settings.resolved_secret_key())
+    now = datetime.now(UTC)
+    seeds = [TotpSeed(account_id, new_id(), pyotp.random_base32()) for account_id in ids]
+    records = [FactorRecord(
+        id=seed.factor_id, account_id=seed.account_id, kind="totp", name=name, target=None,
+        secret=sealer.seal(seed.secret, seed.account_id), credential_id=None,
+        data={"offset": 0}, preferred=False, created_at=now, last_used_at=None)
+        for seed in seeds]
+
+    def insert_all(conn: Any) -> None:
+        for record in records:
+            factor_store.insert(conn, record)
+
+    database = Database(settings.sqlalchemy_url())
+    try:
+        database.transaction(insert_all)
+    finally:
+        database.dispose()
+    return seeds
 
 
 def free_port() -> int:
@@ -252,3 +327,313 @@ def new_password_hash(memory_kib: int, time_cost: int, parallelism: int) -> str:
     hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib,
                             parallelism=parallelism, hash_len=32, salt_len=16, type=Type.ID)
     return hasher.hash(PASSWORD)
+
+
+def run_in_workdir(run: Callable[[Path], Coroutine[Any, Any, int]], keep: bool) -> int:
+    """asyncio.run(run(workdir)) on a new temporary directory, removed afterwards unless
+    `keep`. A failed sign-in ends the run with its message and exit status 1."""
+    workdir = Path(tempfile.mkdtemp(prefix="monban-bench-"))
+    try:
+        return asyncio.run(run(workdir))
+    except SignInFailed as error:
+        print(f"sign-in failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if keep:
+            print(f"kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+# Measurements ----------------------------------------------------------------------------
+NOISY = 0.05
+"""Other processes' (or the hypervisor's) share of the machine above which a phase's numbers
+are flagged."""
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def ms(seconds: float) -> str:
+    return f"{1000 * seconds:.1f} ms"
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def describe_machine(settings: Settings) -> str:
+    return (f"{cores()} cores, Python {sys.version.split()[0]}, Argon2id "
+            f"m={settings.argon2_memory_kib} KiB t={settings.argon2_time_cost} "
+            f"p={settings.argon2_parallelism}, server hash workers "
+            f"{settings.hash_workers or os.cpu_count()}")
+
+
+class Meter:
+    """The machine's CPU over one phase: this benchmark's processes versus the rest."""
+
+    def __init__(self, servers: Sequence[Server]) -> None:
+        self.servers = servers
+        self.worst_others = 0.0
+        self.worst_steal = 0.0
+
+    def _own(self) -> float:
+        return time.process_time() + sum(server.total_cpu() for server in self.servers)
+
+    def start(self) -> tuple[SystemCpu, float]:
+        return SystemCpu.now(), self._own()
+
+    def stop(self, started: tuple[SystemCpu, float]) -> MachineShare:
+        share = MachineShare.between(started[0], SystemCpu.now(), self._own() - started[1])
+        self.worst_others = max(self.worst_others, share.others)
+        self.worst_steal = max(self.worst_steal, share.steal)
+        return share
+
+    @property
+    def noisy(self) -> bool:
+        """Did other processes or the hypervisor take more than NOISY in any phase?"""
+        return self.worst_others > NOISY or self.worst_steal > NOISY
+
+    def noise_note(self) -> str | None:
+        """The summary's last line when any phase had more than NOISY taken from it."""
+        if not self.noisy:
+            return None
+        return (f"NOTE: noisy machine: other processes took up to "
+                f"{100 * self.worst_others:.0f}% and the hypervisor up to "
+                f"{100 * self.worst_steal:.0f}% of the CPU in a phase; rerun on a quiet "
+                f"machine for clean numbers")
+
+
+# The Argon2id ceiling ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Argon2Result:
+    rate: float
+    """Verifies/s, all threads together."""
+    cpu_per_verify: float
+    """CPU seconds per verify (thread time): the part of a sign-in that is password work."""
+
+
+def argon2_rate(settings: Settings, threads: int, seconds: float) -> Argon2Result:
+    """Raw argon2-cffi verifies of PASSWORD with the server's parameters, one thread per
+    core (the binding releases the GIL)."""
+    from argon2 import PasswordHasher, Type
+
+    hasher = PasswordHasher(time_cost=settings.argon2_time_cost,
+                            memory_cost=settings.argon2_memory_kib,
+                            parallelism=settings.argon2_parallelism, hash_len=32, salt_len=16,
+                            type=Type.ID)
+    stored = hasher.hash(PASSWORD)
+    hasher.verify(stored, PASSWORD)
+    rates: list[float] = []
+    cpu: list[tuple[float, int]] = []
+    barrier = threading.Barrier(threads)
+
+    def run() -> None:
+        barrier.wait()
+        start, cpu0 = time.perf_counter(), time.thread_time()
+        deadline = start + seconds
+        count = 0
+        while time.perf_counter() < deadline:
+            hasher.verify(stored, PASSWORD)
+            count += 1
+        rates.append(count / (time.perf_counter() - start))
+        cpu.append((time.thread_time() - cpu0, count))
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return Argon2Result(sum(rates), sum(c for c, _ in cpu) / max(sum(n for _, n in cpu), 1))
+
+
+# A closed loop of sign-ins -----------------------------------------------------------------
+@dataclass
+class CpuWindow:
+    wall: float
+    client_cpu: float
+    server_threads: dict[int, float] = field(default_factory=dict)
+
+
+def server_cpu_delta(before: dict[int, ThreadCpu], after: dict[int, ThreadCpu]
+                     ) -> dict[int, float]:
+    return {tid: cpu.seconds - (before[tid].seconds if tid in before else 0.0)
+            for tid, cpu in after.items()}
+
+
+@dataclass
+class ClosedResult:
+    rate: float
+    completed: int
+    cpu: CpuWindow
+    machine: MachineShare
+
+
+SignInOnce = Callable[[Connection], Awaitable[None]]
+"""One complete sign-in on a keep-alive connection; raises if it does not succeed."""
+
+
+async def closed_loop(server: Server, sign_in_once: SignInOnce, concurrency: int,
+                      warmup_seconds: float, seconds: float, meter: Meter) -> ClosedResult:
+    """`concurrency` workers, each on its own connection, each starting the next sign-in as
+    soon as its last one is done. Counts the sign-ins completed in the measured window."""
+    conns = [await Connection.open(server.host, server.port) for _ in range(concurrency)]
+    done: list[float] = []
+    stopping = False
+
+    async def worker(conn: Connection) -> None:
+        while not stopping:
+            await sign_in_once(conn)
+            done.append(time.perf_counter())
+
+    tasks = [asyncio.create_task(worker(conn)) for conn in conns]
+    try:
+        await asyncio.sleep(warmup_seconds)
+        metered = meter.start()
+        cpu0, srv0, t0 = time.process_time(), server.thread_cpu(), time.perf_counter()
+        await asyncio.sleep(seconds)
+        t1, cpu1, srv1 = time.perf_counter(), time.process_time(), server.thread_cpu()
+        machine = meter.stop(metered)
+        stopping = True
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for conn in conns:
+            await conn.close()
+    completed = sum(1 for t in done if t0 <= t < t1)
+    return ClosedResult(rate=completed / (t1 - t0), completed=completed,
+                        cpu=CpuWindow(t1 - t0, cpu1 - cpu0, server_cpu_delta(srv0, srv1)),
+                        machine=machine)
+
+
+def describe_server_cpu(server: Server, window: CpuWindow, signins: int) -> list[str]:
+    threads = window.server_threads
+    per = max(signins, 1)
+    total = sum(threads.values())
+    lines = [f"  server CPU: {100 * total / window.wall:.0f}% of one core, "
+             f"{1000 * total / per:.1f} ms per sign-in; by thread (ms per sign-in):"]
+    main = threads.get(server.pid, 0.0)
+    lines.append(f"    main thread (event loop, HTTP, FastAPI): {1000 * main / per:.2f}")
+    for tid, cpu in busy_threads(server, window):
+        lines.append(f"    thread {tid}: {1000 * cpu / per:.2f}")
+    lines.append("    (threads start in order of first use: the database thread first, then "
+                 "the Argon2 pool)")
+    return lines
+
+
+def busy_threads(server: Server, window: CpuWindow) -> list[tuple[int, float]]:
+    """The server's threads other than the main one that used CPU, in order of creation."""
+    return sorted(((tid, cpu) for tid, cpu in window.server_threads.items()
+                   if tid != server.pid and cpu > 0.005), key=lambda item: item[0])
+
+
+def thread_split(server: Server, window: CpuWindow, signins: int) -> str:
+    """describe_server_cpu on one line, for a summary."""
+    per = 1000 / max(signins, 1)
+    main = window.server_threads.get(server.pid, 0.0)
+    others = " + ".join(f"{cpu * per:.2f}" for _, cpu in busy_threads(server, window))
+    return (f"server CPU per sign-in by thread: main {main * per:.2f} + {others} ms "
+            f"(the others in order of creation: database thread, Argon2 pool)")
+
+
+# The closed loop against the ceiling ---------------------------------------------------------
+@dataclass(frozen=True)
+class VersusCeiling:
+    """A closed loop of sign-ins with the raw Argon2id ceiling measured just before and just
+    after it, on the same cores."""
+
+    before: Argon2Result
+    closed: ClosedResult
+    after: Argon2Result
+
+    @property
+    def argon2(self) -> float:
+        """Mean verifies/s of the two halves."""
+        return (self.before.rate + self.after.rate) / 2
+
+    @property
+    def ratio(self) -> float:
+        """Wall clock: sign-ins/s divided by raw verifies/s."""
+        return self.closed.rate / self.argon2
+
+    @property
+    def verify_cpu(self) -> float:
+        return (self.before.cpu_per_verify + self.after.cpu_per_verify) / 2
+
+    @property
+    def per_signin(self) -> float:
+        """CPU seconds per sign-in, server and load generator together."""
+        cpu = self.closed.cpu
+        return (sum(cpu.server_threads.values()) + cpu.client_cpu) / max(self.closed.completed,
+                                                                         1)
+
+    @property
+    def cpu_ratio(self) -> float:
+        """Raw verify CPU / CPU per sign-in: the ratio once the server alone saturates the
+        cores, which other load on the machine hardly moves."""
+        return self.verify_cpu / self.per_signin
+
+    @property
+    def client_pct(self) -> float:
+        return 100 * self.closed.cpu.client_cpu / self.closed.cpu.wall
+
+
+async def versus_ceiling(server: Server, meter: Meter, settings: Settings, threads: int,
+                         argon2_seconds: float, loop_title: str,
+                         loop: Callable[[], Awaitable[ClosedResult]],
+                         extra: Callable[[], list[str]] | None = None) -> VersusCeiling:
+    """[1] the ceiling's first half, [2] the closed loop, [1] its second half, printed as
+    they go. Measuring the ceiling in two halves around the loop makes a change in the
+    machine's speed (a noisy neighbour on a shared host) weigh on both alike. `extra` adds
+    lines to [2]'s report."""
+    half = argon2_seconds / 2
+    say(f"\n[1] raw Argon2id verify, {threads} threads, {half:.1f} s before and "
+        f"{half:.1f} s after [2] ...")
+    metered = meter.start()
+    first = argon2_rate(settings, threads, half)
+    say(f"  before: {first.rate:.1f} verifies/s, {ms(first.cpu_per_verify)} CPU per "
+        f"verify; {meter.stop(metered)}")
+
+    say(f"\n[2] {loop_title} ...")
+    closed = await loop()
+    say(f"  {closed.rate:.1f} sign-ins/s ({closed.completed} in {closed.cpu.wall:.1f} s)")
+    say(f"  load generator CPU: {100 * closed.cpu.client_cpu / closed.cpu.wall:.1f}% of one "
+        f"core, {1e6 * closed.cpu.client_cpu / max(closed.completed, 1):.0f} us per sign-in")
+    for line in [*(extra() if extra else []),
+                 *describe_server_cpu(server, closed.cpu, closed.completed)]:
+        say(line)
+    say(f"  {closed.machine}")
+
+    metered = meter.start()
+    second = argon2_rate(settings, threads, half)
+    say(f"\n[1] after: {second.rate:.1f} verifies/s, {ms(second.cpu_per_verify)} CPU per "
+        f"verify; {meter.stop(metered)}")
+    result = VersusCeiling(first, closed, second)
+    say(f"  mean {result.argon2:.1f} verifies/s; sign-ins/s ratio to it: {result.ratio:.2f}")
+    say(f"  CPU per sign-in (server + load generator) {ms(result.per_signin)} vs "
+        f"{ms(result.verify_cpu)} per raw verify: {ms(result.per_signin - result.verify_cpu)}"
+        f" of it is not password hashing; CPU-bound ratio {result.cpu_ratio:.2f}")
+    return result
+
+
+def headline(result: VersusCeiling, threads: int, what: str, goal: float, noisy: bool
+             ) -> list[str]:
+    """The summary's lines for the ceiling, the sign-ins and the two ratios. On a noisy
+    machine the wall-clock ratio gives no verdict (other processes take the raw verify
+    threads' cores as readily as the server's); the CPU-bound ratio still does."""
+
+    def verdict(ratio: float) -> str:
+        return "" if ratio >= goal else "  BELOW GOAL"
+
+    wall = ("  unreliable: noisy machine, see the CPU-bound ratio" if noisy
+            else verdict(result.ratio))
+    return [
+        f"argon2 verifies/s ({threads} threads): {result.argon2:.1f}   "
+        f"(before/after [2]: {result.before.rate:.1f}/{result.after.rate:.1f})",
+        f"{what}: {result.closed.rate:.1f}   ratio {result.ratio:.2f} (goal >= {goal:.2f})"
+        f"{wall}",
+        f"CPU-bound ratio (raw verify CPU / CPU per sign-in): {result.cpu_ratio:.2f}"
+        f"{verdict(result.cpu_ratio)}   non-hashing CPU per sign-in: "
+        f"{ms(result.per_signin - result.verify_cpu)}"]

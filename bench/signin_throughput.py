@@ -24,36 +24,40 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import os
 import random
-import shutil
 import sys
-import tempfile
-import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench_http import Connection
 from bench_setup import (
     PASSWORD,
-    MachineShare,
+    SIGNIN_PATH,
+    Meter,
     Server,
-    SystemCpu,
-    ThreadCpu,
+    SignInFailed,
+    closed_loop,
+    cores,
+    count_label,
+    describe_machine,
     email_for,
+    headline,
     insert_accounts,
+    ms,
     new_password_hash,
     prepare_data_dir,
+    run_in_workdir,
+    say,
+    versus_ceiling,
 )
 
 from monban.config import Settings
 
-SIGNIN_PATH = "/api/v1/signin/flows"
 SMALL = 10_000
-NOISY = 0.05
-"""Other processes' share of the machine above which a phase's numbers are flagged."""
+GOAL = 0.90
+"""Sign-ins/s divided by raw Argon2id verifies/s."""
 
 
 @dataclass(frozen=True)
@@ -78,154 +82,18 @@ def plan_for(args: argparse.Namespace) -> Plan:
                 concurrency=args.concurrency)
 
 
-def cores() -> int:
-    return len(os.sched_getaffinity(0))
-
-
 def percentile(values: Sequence[float], p: float) -> float:
     """Nearest-rank percentile (p in 0..100)."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-def ms(seconds: float) -> str:
-    return f"{1000 * seconds:.1f} ms"
-
-
-def count_label(n: int) -> str:
-    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-class Meter:
-    """The machine's CPU over one phase: this benchmark's processes versus the rest."""
-
-    def __init__(self, servers: Sequence[Server]) -> None:
-        self.servers = servers
-        self.worst_others = 0.0
-        self.worst_steal = 0.0
-
-    def _own(self) -> float:
-        return time.process_time() + sum(server.total_cpu() for server in self.servers)
-
-    def start(self) -> tuple[SystemCpu, float]:
-        return SystemCpu.now(), self._own()
-
-    def stop(self, started: tuple[SystemCpu, float]) -> MachineShare:
-        share = MachineShare.between(started[0], SystemCpu.now(), self._own() - started[1])
-        self.worst_others = max(self.worst_others, share.others)
-        self.worst_steal = max(self.worst_steal, share.steal)
-        return share
-
-
-# 1. Argon2id ceiling ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class Argon2Result:
-    rate: float
-    """Verifies/s, all threads together."""
-    cpu_per_verify: float
-    """CPU seconds per verify (thread time): the part of a sign-in that is password work."""
-
-
-def argon2_rate(settings: Settings, threads: int, seconds: float) -> Argon2Result:
-    from argon2 import PasswordHasher, Type
-
-    hasher = PasswordHasher(time_cost=settings.argon2_time_cost,
-                            memory_cost=settings.argon2_memory_kib,
-                            parallelism=settings.argon2_parallelism, hash_len=32, salt_len=16,
-                            type=Type.ID)
-    stored = hasher.hash(PASSWORD)
-    hasher.verify(stored, PASSWORD)
-    rates: list[float] = []
-    cpu: list[tuple[float, int]] = []
-    barrier = threading.Barrier(threads)
-
-    def run() -> None:
-        barrier.wait()
-        start, cpu0 = time.perf_counter(), time.thread_time()
-        deadline = start + seconds
-        count = 0
-        while time.perf_counter() < deadline:
-            hasher.verify(stored, PASSWORD)
-            count += 1
-        rates.append(count / (time.perf_counter() - start))
-        cpu.append((time.thread_time() - cpu0, count))
-
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return Argon2Result(sum(rates), sum(c for c, _ in cpu) / max(sum(n for _, n in cpu), 1))
-
-
 # Sign-in requests ------------------------------------------------------------------------
-class SignInFailed(Exception):
-    pass
-
-
 async def sign_in(conn: Connection, account: int) -> None:
     status, body = await conn.post_json(
         SIGNIN_PATH, {"identifier": email_for(account), "password": PASSWORD})
     if status != 200 or b'"token"' not in body:
         raise SignInFailed(f"HTTP {status}: {body[:400].decode(errors='replace')}")
-
-
-@dataclass
-class CpuWindow:
-    wall: float
-    client_cpu: float
-    server_threads: dict[int, float] = field(default_factory=dict)
-
-
-def server_cpu_delta(before: dict[int, ThreadCpu], after: dict[int, ThreadCpu]
-                     ) -> dict[int, float]:
-    return {tid: cpu.seconds - (before[tid].seconds if tid in before else 0.0)
-            for tid, cpu in after.items()}
-
-
-# 2. Closed loop --------------------------------------------------------------------------
-@dataclass
-class ClosedResult:
-    rate: float
-    completed: int
-    cpu: CpuWindow
-    machine: MachineShare
-
-
-async def closed_loop(server: Server, accounts: int, plan: Plan, meter: Meter
-                      ) -> ClosedResult:
-    conns = [await Connection.open(server.host, server.port) for _ in range(plan.concurrency)]
-    done: list[float] = []
-    stopping = False
-
-    async def worker(conn: Connection) -> None:
-        while not stopping:
-            await sign_in(conn, random.randrange(accounts))
-            done.append(time.perf_counter())
-
-    tasks = [asyncio.create_task(worker(conn)) for conn in conns]
-    try:
-        await asyncio.sleep(plan.warmup_seconds)
-        metered = meter.start()
-        cpu0, srv0, t0 = time.process_time(), server.thread_cpu(), time.perf_counter()
-        await asyncio.sleep(plan.closed_seconds)
-        t1, cpu1, srv1 = time.perf_counter(), time.process_time(), server.thread_cpu()
-        machine = meter.stop(metered)
-        stopping = True
-        await asyncio.gather(*tasks)
-    finally:
-        for task in tasks:
-            task.cancel()
-        for conn in conns:
-            await conn.close()
-    completed = sum(1 for t in done if t0 <= t < t1)
-    return ClosedResult(rate=completed / (t1 - t0), completed=completed,
-                        cpu=CpuWindow(t1 - t0, cpu1 - cpu0, server_cpu_delta(srv0, srv1)),
-                        machine=machine)
 
 
 # 3. Open loop ----------------------------------------------------------------------------
@@ -299,32 +167,11 @@ async def sequential(targets: list[tuple[Server, int]], count: int, warmup: int
     return samples
 
 
-# Reporting -------------------------------------------------------------------------------
-def describe_server_cpu(server: Server, window: CpuWindow, signins: int) -> list[str]:
-    threads = window.server_threads
-    per = max(signins, 1)
-    total = sum(threads.values())
-    lines = [f"  server CPU: {100 * total / window.wall:.0f}% of one core, "
-             f"{1000 * total / per:.1f} ms per sign-in; by thread (ms per sign-in):"]
-    main = threads.get(server.pid, 0.0)
-    lines.append(f"    main thread (event loop, HTTP, FastAPI): {1000 * main / per:.2f}")
-    others = sorted(((tid, cpu) for tid, cpu in threads.items()
-                     if tid != server.pid and cpu > 0.005), key=lambda item: item[0])
-    for tid, cpu in others:
-        lines.append(f"    thread {tid}: {1000 * cpu / per:.2f}")
-    lines.append("    (threads start in order of first use: the database thread first, then "
-                 "the Argon2 pool)")
-    return lines
-
-
 # Main ------------------------------------------------------------------------------------
 async def run(plan: Plan, workdir: Path) -> int:
     settings = Settings()
     n_cores = cores()
-    say(f"monban sign-in benchmark: {n_cores} cores, Python {sys.version.split()[0]}, "
-        f"Argon2id m={settings.argon2_memory_kib} KiB t={settings.argon2_time_cost} "
-        f"p={settings.argon2_parallelism}, server hash workers "
-        f"{settings.hash_workers or os.cpu_count()}")
+    say(f"monban sign-in benchmark: {describe_machine(settings)}")
     say(f"work dir: {workdir}")
 
     # Data dirs: small (10k accounts) for (2), (3), (4); large (1M) for (4).
@@ -346,45 +193,19 @@ async def run(plan: Plan, workdir: Path) -> int:
         await small.start()
         say(f"  monban serve (pid {small.pid}) on port {small.port}, {SMALL:,} accounts")
 
-        # 1, in two halves around (2), so that a change in the machine's speed (a noisy
-        # neighbour on a shared host) weighs on the ceiling as on the sign-ins.
-        half = plan.argon2_seconds / 2
-        say(f"\n[1] raw Argon2id verify, {n_cores} threads, {half:.1f} s before and "
-            f"{half:.1f} s after [2] ...")
-        metered = meter.start()
-        first = argon2_rate(settings, n_cores, half)
-        say(f"  before: {first.rate:.1f} verifies/s, {ms(first.cpu_per_verify)} CPU per "
-            f"verify; {meter.stop(metered)}")
+        # 1 and 2: the ceiling in two halves, before and after the closed loop
+        def one(conn: Connection) -> Awaitable[None]:
+            return sign_in(conn, random.randrange(SMALL))
 
-        # 2
-        say(f"\n[2] closed loop, {plan.concurrency} in flight, {plan.warmup_seconds:.0f} s "
-            f"warm-up + {plan.closed_seconds:.0f} s ...")
-        closed = await closed_loop(small, SMALL, plan, meter)
-        client_pct = 100 * closed.cpu.client_cpu / closed.cpu.wall
-        say(f"  {closed.rate:.1f} sign-ins/s ({closed.completed} in {closed.cpu.wall:.1f} s)")
-        say(f"  load generator CPU: {client_pct:.1f}% of one core, "
-            f"{1e6 * closed.cpu.client_cpu / max(closed.completed, 1):.0f} us per sign-in")
-        for line in describe_server_cpu(small, closed.cpu, closed.completed):
-            say(line)
-        say(f"  {closed.machine}")
-
-        metered = meter.start()
-        second = argon2_rate(settings, n_cores, half)
-        say(f"\n[1] after: {second.rate:.1f} verifies/s, {ms(second.cpu_per_verify)} CPU per "
-            f"verify; {meter.stop(metered)}")
-        argon2 = (first.rate + second.rate) / 2
-        ratio = closed.rate / argon2
-        verify_cpu = (first.cpu_per_verify + second.cpu_per_verify) / 2
-        per_signin = (sum(closed.cpu.server_threads.values()) + closed.cpu.client_cpu) / max(
-            closed.completed, 1)
-        cpu_ratio = verify_cpu / per_signin
-        say(f"  mean {argon2:.1f} verifies/s; sign-ins/s ratio to it: {ratio:.2f}")
-        say(f"  CPU per sign-in (server + load generator) {ms(per_signin)} vs "
-            f"{ms(verify_cpu)} per raw verify: {ms(per_signin - verify_cpu)} of it is not "
-            f"password hashing; CPU-bound ratio {cpu_ratio:.2f}")
+        versus = await versus_ceiling(
+            small, meter, settings, n_cores, plan.argon2_seconds,
+            f"closed loop, {plan.concurrency} in flight, {plan.warmup_seconds:.0f} s warm-up + "
+            f"{plan.closed_seconds:.0f} s",
+            lambda: closed_loop(small, one, plan.concurrency, plan.warmup_seconds,
+                                plan.closed_seconds, meter))
 
         # 3
-        rate = closed.rate / 2
+        rate = versus.closed.rate / 2
         say(f"\n[3] open loop at {rate:.1f}/s (50% of peak), {plan.open_seconds:.0f} s ...")
         metered = meter.start()
         opened = await open_loop(small, SMALL, rate, plan.open_seconds)
@@ -417,21 +238,17 @@ async def run(plan: Plan, workdir: Path) -> int:
         large.stop()
 
     say("\n" + "=" * 76)
-    say(f"argon2 verifies/s ({n_cores} threads): {argon2:.1f}   "
-        f"(before/after [2]: {first.rate:.1f}/{second.rate:.1f})")
-    say(f"sign-ins/s (HTTP JSON API, SQLite): {closed.rate:.1f}   ratio {ratio:.2f} "
-        f"(goal >= 0.90){'' if ratio >= 0.90 else '  BELOW GOAL'}")
-    say(f"CPU-bound ratio (raw verify CPU / CPU per sign-in): {cpu_ratio:.2f}   "
-        f"non-hashing CPU per sign-in: {ms(per_signin - verify_cpu)}")
+    for line in headline(versus, n_cores, "sign-ins/s (HTTP JSON API, SQLite)", GOAL,
+                         meter.noisy):
+        say(line)
     say(f"latency at 50% peak: p50 {ms(p50)}  p99 {ms(p99)}")
     say(f"p50 with {count_label(SMALL)} accounts: {ms(p50_small)}; with {large_label}: "
         f"{ms(p50_large)}   ratio {size_ratio:.2f} (goal <= 1.10)"
         f"{'' if size_ratio <= 1.10 else '  ABOVE GOAL'}")
-    say(f"load generator CPU: {client_pct:.1f}% of one core")
-    if meter.worst_others > NOISY or meter.worst_steal > NOISY:
-        say(f"NOTE: noisy machine: other processes took up to {100 * meter.worst_others:.0f}%"
-            f" and the hypervisor up to {100 * meter.worst_steal:.0f}% of the CPU in a phase;"
-            f" rerun on a quiet machine for clean numbers")
+    say(f"load generator CPU: {versus.client_pct:.1f}% of one core")
+    note = meter.noise_note()
+    if note:
+        say(note)
     say("=" * 76)
     return 0
 
@@ -447,17 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="keep the temporary data dirs (and serve.log) afterwards")
     args = parser.parse_args(argv)
     plan = plan_for(args)
-    workdir = Path(tempfile.mkdtemp(prefix="monban-bench-"))
-    try:
-        return asyncio.run(run(plan, workdir))
-    except SignInFailed as error:
-        print(f"sign-in failed: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if args.keep:
-            print(f"kept {workdir}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return run_in_workdir(lambda workdir: run(plan, workdir), args.keep)
 
 
 if __name__ == "__main__":
