@@ -80,17 +80,13 @@ def start_enrollment(conn: Connection, **values: Any) -> None:
 
 def take_enrollment(conn: Connection, enrollment_id: str, account_id: str, kind: str,
                     now: datetime) -> dict[str, Any] | None:
-    """The pending enrollment, deleted in the same statement's transaction: one confirm."""
-    row = conn.execute(select(factor_enrollments).where(
-        (factor_enrollments.c.id == enrollment_id)
-        & (factor_enrollments.c.account_id == account_id)
-        & (factor_enrollments.c.kind == kind)
-        & (factor_enrollments.c.expires_at > now))).first()
-    if row is None:
+    """The pending enrollment, deleted in the same transaction: one confirm only."""
+    found = peek_enrollment(conn, enrollment_id, account_id, kind, now)
+    if found is None:
         return None
     gone = conn.execute(delete(factor_enrollments).where(
         factor_enrollments.c.id == enrollment_id)).rowcount
-    return dict(row._mapping) if gone == 1 else None
+    return found if gone == 1 else None
 
 
 def peek_enrollment(conn: Connection, enrollment_id: str, account_id: str, kind: str,
