@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
-from monban.factors.base import FactorContext, FactorRecord
+from monban.factors.base import Enrollment, FactorContext, FactorRecord
 from monban.factors.one_time_codes import mask as codes_mask
 from monban.help.topics import TOPICS
 from monban.i18n.catalog import gettext_for
@@ -140,3 +140,10 @@ async def two_step_section(request: Request, auth: Authenticated) -> dict[str, A
         "backup_low": backup is not None and left is not None and left <= LOW_BACKUP_CODES,
         "backup_missing": bool(strong) and backup is None and "backup_code" in addable,
     }
+
+
+def options_response(enrollment: Enrollment) -> JSONResponse:
+    """What webauthn.js gets back when it asks for a new security key's creation options."""
+    return JSONResponse({"enrollment": enrollment.id,
+                         "options": enrollment.display.get("options", enrollment.display)},
+                        headers={"Cache-Control": "no-store"})

@@ -6,6 +6,7 @@ superadmins manage every organisation. Anyone else gets PERMISSION_DENIED."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -94,7 +95,8 @@ async def org_page(request: Request, auth: Authenticated, org: Org,
                   mfa_available=set(runtime.factors.registry), kinds=KINDS)
 
 
-def _day(text: str, auth: Authenticated) -> datetime | None:
+def day_start(text: str, auth: Authenticated) -> datetime | None:
+    """The start of the day `text` (YYYY-MM-DD) names, in the viewer's time zone."""
     if not text:
         return None
     try:
@@ -112,8 +114,8 @@ def _audit_query(org: Org, filters: dict[str, str], auth: Authenticated,
         account_id = members.get(filters["account"].strip().lower())
         if account_id is None:
             return None
-    since = _day(filters["since"], auth)
-    until = _day(filters["until"], auth)
+    since = day_start(filters["since"], auth)
+    until = day_start(filters["until"], auth)
     return AuditQuery(org_id=org.id, account_id=account_id,
                       code=filters["code"].strip().upper() or None, since=since,
                       until=until + timedelta(days=1) if until else None, limit=AUDIT_LIMIT)
@@ -138,18 +140,26 @@ def _settings_changes(form: Form, org: Org) -> dict[str, Any]:
     return changes
 
 
-@router.post("/admin/orgs/{slug}/settings")
-async def save_settings(slug: str, request: Request) -> Response:
+async def save_org_settings(request: Request, slug: str,
+                            changes_of: Callable[[Form, Org], dict[str, Any]],
+                            anchor: str) -> Response:
+    """Save the settings `changes_of` reads from the posted form (if any changed), then back to
+    the org page's `anchor` section; a SignInError shows the org page with it."""
     form = await read_form(request)
     auth = await signed_in(request)
     org = await load_org(request, slug, auth, admin=True)
     try:
-        changes = _settings_changes(form, org)
+        changes = changes_of(form, org)
         if changes:
             await runtime_of(request).directory.update_settings(org, changes, auth.account.id)
     except SignInError as error:
         return await org_page(request, auth, org, error)
-    return redirect(org_url(org, "settings_saved", "#settings"))
+    return redirect(org_url(org, "settings_saved", anchor))
+
+
+@router.post("/admin/orgs/{slug}/settings")
+async def save_settings(slug: str, request: Request) -> Response:
+    return await save_org_settings(request, slug, _settings_changes, "#settings")
 
 
 async def _add_rule(request: Request, slug: str, form: Form, cidr: str | None) -> Response:

@@ -12,12 +12,10 @@ from starlette.responses import Response
 
 from monban.accounts.model import Org
 from monban.errors import SignInError
-from monban.web.forms import Form, read_form
+from monban.web.forms import Form
 from monban.web.labels import MFA_METHODS, MFA_NUMBERS, MFA_SWITCHES, ROLES
 from monban.web.page_route import PageRoute
-from monban.web.pages_admin import load_org, org_page, org_url
-from monban.web.render import redirect, runtime_of
-from monban.web.visitor import signed_in
+from monban.web.pages_admin import save_org_settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -42,13 +40,4 @@ def _changes(form: Form, org: Org) -> dict[str, Any]:
 
 @router.post("/admin/orgs/{slug}/mfa")
 async def save_mfa(slug: str, request: Request) -> Response:
-    form = await read_form(request)
-    auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=True)
-    try:
-        changes = _changes(form, org)
-        if changes:
-            await runtime_of(request).directory.update_settings(org, changes, auth.account.id)
-    except SignInError as error:
-        return await org_page(request, auth, org, error)
-    return redirect(org_url(org, "settings_saved", "#two-step"))
+    return await save_org_settings(request, slug, _changes, "#two-step")

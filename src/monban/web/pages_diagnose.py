@@ -7,7 +7,7 @@ staff of the org may look; superadmins everywhere."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,7 +23,7 @@ from monban.errors import SignInError
 from monban.sessions.service import Authenticated
 from monban.web.forms import read_form
 from monban.web.page_route import PageRoute
-from monban.web.pages_admin import load_org
+from monban.web.pages_admin import day_start, load_org
 from monban.web.render import page_language, redirect, render, runtime_of, zone_of
 from monban.web.visitor import signed_in
 
@@ -39,16 +39,6 @@ def diagnose_url(org: Org, **query: str) -> str:
 
 def _filters(request: Request) -> dict[str, str]:
     return {key: request.query_params.get(key, "")[:320].strip() for key in FILTERS}
-
-
-def _day(text: str, auth: Authenticated) -> datetime | None:
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError as exc:
-        raise SignInError("INVALID_REQUEST", detail={"field": "date"}) from exc
-    return datetime(day.year, day.month, day.day, tzinfo=zone_of(auth))
 
 
 def _event_id(text: str) -> int | None:
@@ -71,10 +61,10 @@ async def _report(request: Request, auth: Authenticated, org: Org,
     event_id = _event_id(filters["event"])
     if not (account_id or filters["flow"] or event_id):
         return None
-    until = _day(filters["until"], auth)
+    until = day_start(filters["until"], auth)
     return await Diagnostics(runtime).report(Query(
         account_id=account_id, flow_id=filters["flow"][:100] or None, event_id=event_id,
-        org_id=org.id, since=_day(filters["since"], auth),
+        org_id=org.id, since=day_start(filters["since"], auth),
         until=until + timedelta(days=1) if until else None), zone=zone_of(auth))
 
 

@@ -4,16 +4,20 @@ one, make one preferred, stop trusting a browser. They call FactorManager as the
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from monban.errors import SignInError
+from monban.factors.base import FactorContext
+from monban.factors.manager import FactorManager
 from monban.sessions.service import Authenticated
 from monban.web.enroll_page import Place, add_page, after_enroll, enroll_name, enroll_params
 from monban.web.forms import read_form
-from monban.web.mfa import account_context, factor_response, json_error
+from monban.web.mfa import account_context, factor_response, json_error, options_response
 from monban.web.page_route import PageRoute
-from monban.web.pages_security import PAGE, security_page
+from monban.web.pages_security import PAGE, change_or_show
 from monban.web.render import redirect, runtime_of
 from monban.web.visitor import signed_in
 
@@ -58,9 +62,7 @@ async def options(kind: str, request: Request) -> Response:
             enroll_params(kind, form))
     except SignInError as error:
         return json_error(request, error)
-    return JSONResponse({"enrollment": enrollment.id,
-                         "options": enrollment.display.get("options", enrollment.display)},
-                        headers={"Cache-Control": "no-store"})
+    return options_response(enrollment)
 
 
 @router.post(BASE + "/{kind}")
@@ -99,37 +101,33 @@ async def confirm(kind: str, request: Request) -> Response:
     return redirect(f"{PAGE}?notice=factor_added#two-step")
 
 
-@router.post("/account/two-step/remove")
-async def remove(request: Request) -> Response:
+async def _factor_change(request: Request, field: str, notice: str,
+                         change: Callable[[FactorManager, FactorContext, str], Awaitable[None]],
+                         ) -> Response:
+    """One of the card's small changes: `change` gets the factors, the account's context and the
+    form's `field`; then back to the card with `notice`."""
     form = await read_form(request)
     auth = await signed_in(request)
-    try:
-        await runtime_of(request).factors.remove(account_context(request, auth),
-                                                 form.text("factor", 100))
-    except SignInError as error:
-        return await security_page(request, auth, error)
-    return redirect(f"{PAGE}?notice=factor_removed#two-step")
+    return await change_or_show(
+        request, auth,
+        lambda: change(runtime_of(request).factors, account_context(request, auth),
+                       form.text(field, 100)),
+        f"{PAGE}?notice={notice}#two-step")
+
+
+@router.post("/account/two-step/remove")
+async def remove(request: Request) -> Response:
+    return await _factor_change(request, "factor", "factor_removed",
+                                lambda factors, ctx, factor: factors.remove(ctx, factor))
 
 
 @router.post("/account/two-step/prefer")
 async def prefer(request: Request) -> Response:
-    form = await read_form(request)
-    auth = await signed_in(request)
-    try:
-        await runtime_of(request).factors.prefer(account_context(request, auth),
-                                                 form.text("factor", 100))
-    except SignInError as error:
-        return await security_page(request, auth, error)
-    return redirect(f"{PAGE}?notice=factor_preferred#two-step")
+    return await _factor_change(request, "factor", "factor_preferred",
+                                lambda factors, ctx, factor: factors.prefer(ctx, factor))
 
 
 @router.post("/account/trusted-browsers/remove")
 async def untrust(request: Request) -> Response:
-    form = await read_form(request)
-    auth = await signed_in(request)
-    try:
-        await runtime_of(request).factors.untrust(account_context(request, auth),
-                                                  form.text("browser", 100))
-    except SignInError as error:
-        return await security_page(request, auth, error)
-    return redirect(f"{PAGE}?notice=browser_untrusted#two-step")
+    return await _factor_change(request, "browser", "browser_untrusted",
+                                lambda factors, ctx, browser: factors.untrust(ctx, browser))

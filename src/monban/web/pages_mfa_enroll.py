@@ -7,14 +7,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
 from monban.signin.second_step import MFA_ENROLL
 from monban.web.enroll_page import Place, add_page, after_enroll, enroll_name, enroll_params
 from monban.web.forms import Form, read_form
-from monban.web.mfa import factor_response, json_error
+from monban.web.mfa import factor_response, json_error, options_response
 from monban.web.page_route import PageRoute
 from monban.web.pages_mfa_signin import Step, load_step
 from monban.web.pages_signin import (
@@ -81,9 +81,7 @@ async def options(kind: str, request: Request) -> Response:
             enroll_params(kind, form), request_info(request))
     except SignInError as error:
         return json_error(request, error)
-    return JSONResponse({"enrollment": enrollment.id,
-                         "options": enrollment.display.get("options", enrollment.display)},
-                        headers={"Cache-Control": "no-store"})
+    return options_response(enrollment)
 
 
 @router.post(BASE + "/{kind}")

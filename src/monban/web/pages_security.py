@@ -3,6 +3,8 @@ recent sign-in activity. Every change is a POST with the CSRF field, then a redi
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -57,6 +59,16 @@ async def security_page(request: Request, auth: Authenticated,
                   **await recovery_section(request, auth))
 
 
+async def change_or_show(request: Request, auth: Authenticated,
+                         change: Callable[[], Awaitable[object]], done: str) -> Response:
+    """Make `change`, then redirect to `done`; a SignInError shows the security page with it."""
+    try:
+        await change()
+    except SignInError as error:
+        return await security_page(request, auth, error)
+    return redirect(done)
+
+
 @router.get(PAGE)
 async def show(request: Request) -> Response:
     return await security_page(request, await signed_in(request))
@@ -105,12 +117,11 @@ async def end_others(request: Request) -> Response:
 
 
 async def _add_rule(request: Request, auth: Authenticated, cidr: str, name: str) -> Response:
-    try:
-        await runtime_of(request).directory.add_ip_rule("account", auth.account.id, cidr, name,
-                                                        actor_id=auth.account.id)
-    except SignInError as error:
-        return await security_page(request, auth, error)
-    return redirect(f"{PAGE}?notice=ip_added#allowed-ips")
+    return await change_or_show(
+        request, auth,
+        lambda: runtime_of(request).directory.add_ip_rule("account", auth.account.id, cidr, name,
+                                                          actor_id=auth.account.id),
+        f"{PAGE}?notice=ip_added#allowed-ips")
 
 
 @router.post("/account/allowed-ips/add")
@@ -132,12 +143,11 @@ async def add_current(request: Request) -> Response:
 async def remove_rule(request: Request) -> Response:
     form = await read_form(request)
     auth = await signed_in(request)
-    try:
-        await runtime_of(request).directory.remove_ip_rule(
-            "account", auth.account.id, form.text("rule", 100), actor_id=auth.account.id)
-    except SignInError as error:
-        return await security_page(request, auth, error)
-    return redirect(f"{PAGE}?notice=ip_removed#allowed-ips")
+    return await change_or_show(
+        request, auth,
+        lambda: runtime_of(request).directory.remove_ip_rule(
+            "account", auth.account.id, form.text("rule", 100), actor_id=auth.account.id),
+        f"{PAGE}?notice=ip_removed#allowed-ips")
 
 
 @router.post("/account/password")
