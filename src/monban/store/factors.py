@@ -32,9 +32,13 @@ def list_for(conn: Connection, account_id: str) -> Sequence[FactorRecord]:
     return [from_row(row) for row in rows]
 
 
+_GET = select(factors).where((factors.c.id == bindparam("f"))
+                             & (factors.c.account_id == bindparam("a")))
+_UPDATE: dict[tuple[str, ...], Any] = {}
+
+
 def get(conn: Connection, account_id: str, factor_id: str) -> FactorRecord | None:
-    row = conn.execute(select(factors).where(
-        (factors.c.id == factor_id) & (factors.c.account_id == account_id))).first()
+    row = conn.execute(_GET, {"f": factor_id, "a": account_id}).first()
     return from_row(row) if row else None
 
 
@@ -57,7 +61,12 @@ def insert(conn: Connection, record: FactorRecord) -> None:
 
 
 def update_data(conn: Connection, factor_id: str, **values: Any) -> None:
-    conn.execute(update(factors).where(factors.c.id == factor_id).values(**values))
+    shape = tuple(sorted(values))
+    statement = _UPDATE.get(shape)
+    if statement is None:
+        statement = _UPDATE[shape] = update(factors).where(
+            factors.c.id == bindparam("f")).values(**{k: bindparam(f"v_{k}") for k in shape})
+    conn.execute(statement, {"f": factor_id, **{f"v_{k}": v for k, v in values.items()}})
 
 
 def remove(conn: Connection, account_id: str, factor_id: str) -> bool:
