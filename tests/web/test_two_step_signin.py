@@ -9,6 +9,7 @@ from monban.accounts.model import Account
 from monban.clock import FrozenClock
 from monban.edge import cookies
 from monban.runtime import Runtime
+from monban.web.pages_troubleshoot import LAST_ERROR
 from tests.conftest import Updater
 
 from .conftest import BrowserFactory, hidden, page_links, page_text, signed_in
@@ -81,6 +82,15 @@ async def test_wrong_code_shows_the_message_and_time_sync_steps(
     assert 'href="/help/errors/INVALID_OTP"' in wrong.text
     assert hidden(wrong.text, "flow") == hidden(page.text, "flow")  # try again on this page
     assert browser.session_cookie() is None
+
+
+async def test_problem_signing_in_starts_from_a_wrong_second_factor(
+        browser_for: BrowserFactory, member: Account, clock: FrozenClock) -> None:
+    await enroll_totp(await signed_in(browser_for, member), clock)
+    browser = browser_for(lang="en")
+    await answer(browser, await second_step(browser, member.label), code="000000")
+    assert (browser.client.cookies.get(LAST_ERROR) or "").startswith("INVALID_OTP:")
+    assert "Incorrect verification code." in page_text((await browser.get("/troubleshoot")).text)
 
 
 async def test_trust_this_browser_skips_the_second_step_next_time(

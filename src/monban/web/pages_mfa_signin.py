@@ -40,6 +40,7 @@ from monban.web.pages_signin import (
     signed_in_response,
     signin_form_page,
 )
+from monban.web.pages_troubleshoot import remember_error
 from monban.web.render import page_language, redirect, render, runtime_of
 from monban.web.visitor import visitor
 
@@ -111,12 +112,15 @@ async def mfa_page(request: Request, step: Step, next_url: str, *,
     view = mfa_error(request, error, language, factor.kind) if error else None
     others = [(f, mfa_url(step.flow.id, next_url, factor=f.id)) for f in step.factors
               if f.id != factor.id]
-    return render(request, "mfa.html", status=error.status if error else 200, error=view,
-                  scripts=factor.kind == "webauthn", flow_id=step.flow.id, next=next_url,
-                  identifier=step.account.label, factor=factor, others=others, kinds=KINDS,
-                  way=_way, sent_to=(public or {}).get("sent_to")
-                  or mask(factor.target), trust_days=step.settings.trusted_browser_days,
-                  wait=_seconds(request.query_params.get("wait")))
+    response = render(request, "mfa.html", status=error.status if error else 200, error=view,
+                      scripts=factor.kind == "webauthn", flow_id=step.flow.id, next=next_url,
+                      identifier=step.account.label, factor=factor, others=others,
+                      kinds=KINDS, way=_way, sent_to=(public or {}).get("sent_to")
+                      or mask(factor.target), trust_days=step.settings.trusted_browser_days,
+                      wait=_seconds(request.query_params.get("wait")))
+    if error is not None:  # "Problem signing in?" starts from what this page showed
+        remember_error(response, request, error.code)
+    return response
 
 
 def _seconds(text: str | None) -> int:
