@@ -15,23 +15,21 @@ from __future__ import annotations
 import secrets
 import string
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
 from monban.accounts.model import Account, Role
 from monban.admin.permissions import require_support
-from monban.db.tables import backup_codes as backup_table
+from monban.crypto.code_hash import CodeHasher
 from monban.db.tables import factor_enrollments, factors
 from monban.errors import SignInError
-from monban.factors import backup_codes
-from monban.factors.base import FactorRecord
+from monban.factors import backup_codes, issued_backup_code
 from monban.recovery import notices
 from monban.signin import lockout
 from monban.signin.request_info import RequestInfo
 from monban.store import accounts, sessions, trusted_browsers
 from monban.store import backup_codes as code_store
-from monban.store import factors as factor_store
 from monban.store.ids import new_id
 
 if TYPE_CHECKING:
@@ -128,9 +126,8 @@ class AdminReset:
         if org is not None and backup_codes.BackupCodeFactor.kind not in (
                 org.settings.allowed_factors):
             raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"factor": "backup_code"})
-        code = backup_codes.new_code()
-        digest = self._r.codes.digest(backup_codes.PURPOSE, code)
-        ended = await self._rt.db.run(_issue_one, member.id, digest, self._rt.clock.now())
+        code, ended = await self._rt.db.run(_issue_one, self._r.codes, member.id,
+                                            self._rt.clock.now())
         await self._r.audit("admin.backup_code_issued", "success", member, request,
                             actor_id=actor_id, ended_sessions=ended)
         await self._r.notify(member, notices.backup_code_issued(
@@ -154,22 +151,9 @@ def _reset_mfa(conn: Connection, account_id: str, now: datetime) -> dict[str, in
             "ended_sessions": ended}
 
 
-def _issue_one(conn: Connection, account_id: str, digest: str, now: datetime) -> int:
-    code_store.lock_account(conn, account_id)
-    set_id = new_id()
-    conn.execute(backup_table.insert().values(id=new_id(), account_id=account_id,
-                                              set_id=set_id, code_hash=digest, created_at=now,
-                                              used_at=None))
-    existing = code_store.factor_for(conn, account_id, lock=True)
-    remaining = code_store.remaining(conn, account_id)
-    if existing is None:
-        factor_store.insert(conn, FactorRecord(
-            id=new_id(), account_id=account_id, kind=code_store.KIND,
-            name=backup_codes.DEFAULT_NAME, target=None, secret=None, credential_id=None,
-            data={"set_id": set_id, "remaining": remaining, "issued_by_admin": True},
-            preferred=False, created_at=now, last_used_at=None))
-    else:
-        data: dict[str, Any] = {**existing.data, "remaining": remaining}
-        factor_store.update_data(conn, existing.id, data=data)
-    return sessions.end_all(conn, account_id, now, kind=sessions.BROWSER)
+def _issue_one(conn: Connection, codes: CodeHasher, account_id: str,
+               now: datetime) -> tuple[str, int]:
+    """The code, and how many of the member's browser sessions it ended."""
+    code = issued_backup_code.issue(conn, codes, account_id, new_id(), now, "admin")
+    return code, sessions.end_all(conn, account_id, now, kind=sessions.BROWSER)
 

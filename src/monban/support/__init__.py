@@ -3,7 +3,6 @@ identity a backup verification code is sent; sign in with it").
 
 - filing.py: the person files a request without signing in and proves a contact;
 - queue.py: agents work the queue: recovery facts, identity checks, approve or deny;
-- backup_code.py: the one-time backup code an approval issues;
 - facts.py, messages.py, delivery.py: what the agent sees, what the person is sent, and the
   shared audit and delivery.
 """

@@ -21,13 +21,14 @@ from monban.accounts.model import STAFF_ROLES, Account, Role
 from monban.accounts.org_settings import DEFAULT_SETTINGS
 from monban.admin.permissions import can_support_org
 from monban.errors import SignInError
+from monban.factors import issued_backup_code as backup_code
 from monban.factors.backup_codes import display
 from monban.factors.one_time_codes import mask
 from monban.signin.request_info import RequestInfo
 from monban.store import accounts, audit, orgs
 from monban.store import support_requests as store
 from monban.store.support_requests import APPROVED, DENIED, DONE, EXPIRED, OPEN, SupportRequest
-from monban.support import backup_code, messages
+from monban.support import messages
 from monban.support.delivery import SupportDeps, deliver, record
 from monban.support.facts import Facts, gather
 
@@ -166,7 +167,8 @@ class SupportQueue:
             raise SignInError("INVALID_REQUEST", detail={"reason": "no_passed_check"})
         if not store.decide(conn, request.id, APPROVED, actor.id, now, now + CODE_TTL):
             raise SignInError("INVALID_REQUEST", detail={"status": "decided"})
-        code = backup_code.issue(conn, self._deps.codes, account.id, request.id, now)
+        code = backup_code.issue(conn, self._deps.codes, account.id, request.id, now,
+                                  "support")
         record(conn, now, "support.approved", request, info, actor=actor, account=account,
                detail={"checks_passed": sorted({str(c["check"]) for c in request.checks
                                                 if c.get("passed") is True})})

@@ -1,8 +1,8 @@
-"""The one backup verification code support issues: one 12-digit code in a set of its own
-(its set id is the support request's id), added beside the person's own codes (their set is
-not cancelled), with the account's "backup_code" factor row made if it has none, so the
-sign-in's second step offers it. It is redeemed by the ordinary backup-code factor
-(factors/backup_codes.py): once, by one atomic UPDATE."""
+"""A single backup verification code issued by staff (an org admin, or support after an
+approved request): one 12-digit code in a set of its own, added beside the person's own
+codes (their set is not cancelled), with the account's "backup_code" factor row made if it
+has none, so the sign-in's second step offers it. It is redeemed by the ordinary backup-code
+factor (factors/backup_codes.py): once, by one atomic UPDATE."""
 
 from __future__ import annotations
 
@@ -20,14 +20,15 @@ from monban.store.ids import new_id
 
 
 def issue(conn: Connection, codes: CodeHasher, account_id: str, set_id: str,
-          now: datetime) -> str:
-    """Store one new code for the account under `set_id`; the plain code, to be sent."""
+          now: datetime, issued_by: str) -> str:
+    """Store one new code for the account under `set_id`; the plain code, to be handed over
+    (`issued_by`: "admin" or "support", kept on a factor row this creates)."""
     code_store.lock_account(conn, account_id)
     code = new_code()
     conn.execute(backup_codes.insert().values(
         id=new_id(), account_id=account_id, set_id=set_id,
         code_hash=codes.digest(PURPOSE, code), created_at=now, used_at=None))
-    _count(conn, account_id, now)
+    _count(conn, account_id, now, issued_by)
     return code
 
 
@@ -37,11 +38,11 @@ def withdraw(conn: Connection, account_id: str, set_id: str, now: datetime) -> i
         (backup_codes.c.account_id == account_id) & (backup_codes.c.set_id == set_id)
         & backup_codes.c.used_at.is_(None))).rowcount
     if gone:
-        _count(conn, account_id, now)
+        _count(conn, account_id, now, "support")
     return int(gone)
 
 
-def _count(conn: Connection, account_id: str, now: datetime) -> None:
+def _count(conn: Connection, account_id: str, now: datetime, issued_by: str) -> None:
     """Keep the factor row (made if missing) and its count of remaining codes right."""
     remaining = code_store.remaining(conn, account_id)
     existing = code_store.factor_for(conn, account_id, lock=True)
@@ -52,5 +53,5 @@ def _count(conn: Connection, account_id: str, now: datetime) -> None:
     factor_store.insert(conn, FactorRecord(
         id=new_id(), account_id=account_id, kind=BackupCodeFactor.kind, name=DEFAULT_NAME,
         target=None, secret=None, credential_id=None,
-        data={"remaining": remaining, "issued_by": "support"}, preferred=False,
+        data={"remaining": remaining, "issued_by": issued_by}, preferred=False,
         created_at=now, last_used_at=None))
