@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from monban.db.tables import flows
 
@@ -58,7 +58,3 @@ def advance(conn: Connection, flow_id: str, from_states: tuple[str, ...], to_sta
     params = {"flow_id": flow_id, "from_states": list(from_states), "now": now,
               "to_state": to_state, **{f"v_{k}": v for k, v in values.items()}}
     return conn.execute(statement, params).rowcount == 1
-
-
-def purge_expired(conn: Connection, before: datetime) -> int:
-    return conn.execute(delete(flows).where(flows.c.expires_at < before)).rowcount

@@ -142,9 +142,3 @@ MFA_NUMBERS = {
         N_("Authenticator app clock drift (30-second steps)"),
         N_("How far a phone's clock may be off before its codes are refused.")),
 }
-
-PASSWORD_RULES = {
-    "min_length": N_("Use at least %(min_length)s characters."),
-    "max_length": N_("Use at most %(max_length)s characters."),
-    "blank": N_("The password cannot be only spaces."),
-}
