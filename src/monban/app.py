@@ -29,7 +29,7 @@ from monban.errors import SignInError
 from monban.housekeeping import run_forever
 from monban.network.client_ip import TrustedProxies
 from monban.runtime import Runtime, build_runtime
-from monban.store.audit import AuditEvent
+from monban.store.audit import AuditEvent, record
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
@@ -135,11 +135,9 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
                              type(exc).__name__)
     except Exception:  # noqa: BLE001, S110 - the database may be what failed
         pass
-    return await _signin_error(request, SignInError("SERVICE_UNAVAILABLE"))
+    return await _signin_error(request, SignInError("INTERNAL_ERROR"))
 
 
 def _record_crash(conn: Any, at: Any, path: str, kind: str) -> None:
-    from monban.store.audit import record
-
     record(conn, AuditEvent(at=at, event="server.error", outcome="failure",
                             code="INTERNAL_ERROR", detail={"path": path, "type": kind}))

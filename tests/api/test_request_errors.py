@@ -208,3 +208,19 @@ async def test_password_change_is_behind_the_lockout(member: Account,
     codes = [(await client.put("/api/v1/me/password", headers=headers, json=body)).json()[
         "error"]["code"] for _ in range(9)]
     assert codes == ["INVALID_CREDENTIALS"] * 8 + ["SIGNIN_ATTEMPTS_EXCEEDED"]
+
+
+async def test_a_server_fault_is_internal_error_in_the_catalogue_shape(
+        runtime: Runtime, member: Account, app: object) -> None:
+    from sqlalchemy import text
+
+    # Data broken by hand in the database: the org's settings no longer validate.
+    runtime.db.transaction(lambda conn: conn.execute(
+        text("UPDATE orgs SET settings = :s"), {"s": '{"daily_signin_limit": -5}'}))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False,  # type: ignore[arg-type]
+                                    client=("198.51.100.7", 1))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver",
+                                 headers={"accept-language": "ja"}) as client:
+        response = await sign_in(client, member.email or "")
+    assert_error(response, "INTERNAL_ERROR", "ja")  # the account is not known: the request's
+    assert PASSWORD not in response.text and "Traceback" not in response.text
