@@ -4,8 +4,6 @@ PostgreSQL (when MONBAN_TEST_POSTGRES_URL is set) for the racing tests."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from ipaddress import ip_address
@@ -15,17 +13,16 @@ from typing import Any
 import httpx
 import pyotp
 import pytest
-from sqlalchemy import text
 
 from monban.accounts.model import Account
 from monban.accounts.org_settings import DEFAULT_SETTINGS
 from monban.clock import FrozenClock
 from monban.config import Settings
-from monban.db.database import Database
 from monban.factors.base import FactorContext
 from monban.runtime import Runtime, build_runtime
 from monban.signin.request_info import RequestInfo
 from tests.conftest import sign_in, token_for
+from tests.postgres import private_schema
 
 STEP = timedelta(seconds=30)
 
@@ -74,17 +71,9 @@ def factor_context(account: Account, clock: FrozenClock) -> FactorContext:
 
 @pytest.fixture
 async def pg_runtime(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[Runtime]:
-    url = os.environ.get("MONBAN_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("MONBAN_TEST_POSTGRES_URL is not set (.ci/run sets it)")
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = Database(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin.transaction(lambda c: c.execute(text(f"CREATE SCHEMA {schema}")))
-    sep = "&" if "?" in url else "?"
-    settings = Settings(data_dir=tmp_path / "data", argon2_memory_kib=1024, argon2_time_cost=1,
-                        database_url=f"{url}{sep}options=-csearch_path%3D{schema}")
-    rt = build_runtime(settings, clock)
-    yield rt
-    rt.close()
-    admin.transaction(lambda c: c.execute(text(f"DROP SCHEMA {schema} CASCADE")))
-    admin.dispose()
+    with private_schema() as url:
+        settings = Settings(data_dir=tmp_path / "data", argon2_memory_kib=1024,
+                            argon2_time_cost=1, database_url=url)
+        rt = build_runtime(settings, clock)
+        yield rt
+        rt.close()

@@ -4,19 +4,17 @@ the same cases, atomic under racing callers."""
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from monban.db.database import Database
 from monban.db.migrate import upgrade
 from monban.store.counters import LockRule
 from monban.store.sql_counters import SqlCounters
+from tests.postgres import private_schema
 
 RULE = LockRule(threshold=3, window=timedelta(hours=1), base=timedelta(minutes=5),
                 ceiling=timedelta(hours=24))
@@ -27,22 +25,15 @@ NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     if request.param == "sqlite":
         database = Database(f"sqlite:///{tmp_path / 'c.sqlite3'}")
-    else:
-        url = os.environ.get("MONBAN_TEST_POSTGRES_URL")
-        if not url:
-            pytest.skip("MONBAN_TEST_POSTGRES_URL is not set (.ci/run sets it)")
-        schema = "t_" + uuid.uuid4().hex[:12]
-        admin = Database(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        admin.transaction(lambda c: c.execute(text(f"CREATE SCHEMA {schema}")))
-        sep = "&" if "?" in url else "?"
-        database = Database(url.replace("postgresql://", "postgresql+psycopg://", 1)
-                            + f"{sep}options=-csearch_path%3D{schema}")
-    upgrade(database)
-    yield database
-    database.dispose()
-    if request.param == "postgresql":
-        admin.transaction(lambda c: c.execute(text(f"DROP SCHEMA {schema} CASCADE")))
-        admin.dispose()
+        upgrade(database)
+        yield database
+        database.dispose()
+        return
+    with private_schema() as url:
+        database = Database(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        upgrade(database)
+        yield database
+        database.dispose()
 
 
 async def test_threshold_lock_and_back_off(db: Database) -> None:

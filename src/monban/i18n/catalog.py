@@ -1,4 +1,7 @@
-"""UI strings: English msgids, translated from the Babel .po catalogs read at start-up."""
+"""UI strings: English msgids, translated from the Babel .po catalogs read at start-up.
+
+Each language directory may hold several catalogs (messages.po, and one per capability such
+as oidc.po); they are read in name order and merged."""
 
 from __future__ import annotations
 
@@ -13,12 +16,12 @@ LOCALES = Path(__file__).parent / "locales"
 
 @cache
 def _messages(language: str) -> dict[str, str]:
-    path = LOCALES / language / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+    table: dict[str, str] = {}
+    for path in sorted((LOCALES / language / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        table.update({str(m.id): str(m.string) for m in catalog if m.id and m.string})
+    return table
 
 
 def gettext_for(language: str) -> Callable[..., str]:
