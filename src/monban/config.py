@@ -25,6 +25,14 @@ class Settings(BaseSettings):
 
     default_language: str = "ja"
     authenticator_app_name: str = "Monban Authenticator"
+    authenticator_min_version: str = "0.1.0"
+    """Oldest Monban Authenticator app allowed (issue #4); each org may ask for a newer one."""
+    push_ttl_seconds: int = 120
+    """How long a push sign-in request or a QR sign-in code waits for the app."""
+    device_signature_window_seconds: int = 300
+    """Signed app requests older or newer than this are refused (clock skew allowance)."""
+    redis_key_prefix: str = "monban:"
+    """Prefix of every Redis key and pub/sub channel Monban uses."""
     trusted_proxies: list[str] = Field(default_factory=list)
     """Addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed."""
     hide_unknown_accounts: bool = False

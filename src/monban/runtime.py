@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from monban.admin.directory import Directory
 from monban.clock import Clock, SystemClock
@@ -12,10 +13,14 @@ from monban.crypto.code_hash import CodeHasher
 from monban.crypto.sealing import Sealer
 from monban.db.database import Database
 from monban.db.migrate import upgrade
+from monban.devices.qr_signin import QrSignInService
+from monban.devices.service import DeviceService
+from monban.devices.setup import AuthenticatorSetup
 from monban.factors import registry
 from monban.factors.base import FactorDeps
 from monban.factors.manager import FactorManager
 from monban.notify.delivery import build_senders
+from monban.notify.fanout import build_fanout
 from monban.notify.outbox import Outbox
 from monban.passwords.hasher import PasswordHasher
 from monban.sessions.service import SessionService
@@ -39,6 +44,10 @@ class Runtime:
     factors: FactorManager
     second_step: SecondStep
     outbox: Outbox
+    authenticator: Any = None
+    """devices.service.DeviceService (issue #4: Monban Authenticator)."""
+    qr_signin: Any = None
+    """devices.qr_signin.QrSignInService."""
 
     def close(self) -> None:
         self.hasher.close()
@@ -57,19 +66,32 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
                             settings.argon2_parallelism, settings.hash_workers)
     secret_key = settings.resolved_secret_key()
     outbox = Outbox(db, clock)
+    setup = authenticator_setup(settings)
     deps = FactorDeps(db=db, clock=clock, sealer=Sealer(secret_key),
                       codes=CodeHasher(secret_key), app_name=settings.authenticator_app_name,
                       rp_id=settings.webauthn_rp_id, rp_name=settings.webauthn_rp_name,
-                      senders=build_senders(settings, outbox))
+                      senders=build_senders(settings, outbox), authenticator=setup)
     manager = FactorManager(db, registry.build(deps))
     signin = SignInService(db, counters, hasher, clock,
                            flow_ttl=timedelta(seconds=settings.flow_ttl_seconds),
                            hide_unknown_accounts=settings.hide_unknown_accounts)
     second_step = SecondStep(db, counters, clock, manager)
     signin.second_step, second_step.signin = second_step, signin
+    devices = DeviceService(db, clock, deps.sealer, deps.codes, counters, setup,
+                            settings.webauthn_rp_name)
     return Runtime(
         settings=settings, clock=clock, db=db, counters=counters, hasher=hasher,
         signin=signin, sessions=SessionService(db, clock),
         directory=Directory(db, hasher, clock), secret_key=secret_key, factors=manager,
-        second_step=second_step, outbox=outbox,
+        second_step=second_step, outbox=outbox, authenticator=devices,
+        qr_signin=QrSignInService(devices, signin),
     )
+
+
+def authenticator_setup(settings: Settings) -> AuthenticatorSetup:
+    return AuthenticatorSetup(
+        fanout=build_fanout(settings.redis_url, settings.redis_key_prefix),
+        push_ttl=timedelta(seconds=settings.push_ttl_seconds),
+        min_version=settings.authenticator_min_version,
+        window=timedelta(seconds=settings.device_signature_window_seconds),
+        app_name=settings.authenticator_app_name)

@@ -48,6 +48,12 @@ class OrgSettings(BaseModel):
     """How far (30 s steps) a device's clock may be off before its codes are refused; past
     one step, two consecutive codes must confirm the offset first."""
 
+    qr_signin_allowed: bool = False
+    """Members may sign in by scanning a QR code with the authenticator app (no password)."""
+    authenticator_min_version: str = Field(default="", max_length=32,
+                                           pattern=r"^$|^[0-9]+(\.[0-9]+){0,3}$")
+    """Oldest authenticator app version members may sign in with ("" = the server's)."""
+
     self_reset_allowed: bool = True
     """Members may reset a forgotten password themselves (else SELF_RESET_NOT_ALLOWED)."""
     password_min_length: int = Field(default=8, ge=8, le=256)

@@ -292,3 +292,70 @@ support_requests = Table(
     Column("expires_at", UTCDateTime, nullable=False),
     Index("ix_support_requests_status", "status", "created_at"),
 )
+
+# Monban Authenticator (issue #4) ---------------------------------------------------------
+
+authenticator_links = Table(
+    "authenticator_links", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+    Column("device_id", String(32), nullable=True),
+)
+"""A one-time enrolment code shown on the security page (as text and as a QR code)."""
+
+authenticator_devices = Table(
+    "authenticator_devices", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("platform", String(100), nullable=False),
+    Column("app_version", String(32), nullable=False),
+    Column("public_key", String(64), nullable=False, unique=True),
+    Column("totp_factor_id", String(32), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+)
+"""A linked app: its Ed25519 public key (base64url, 32 bytes) signs every request."""
+
+device_nonces = Table(
+    "device_nonces", metadata,
+    Column("device_id", String(32), primary_key=True),
+    Column("nonce", String(64), primary_key=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_device_nonces_expires_at", "expires_at"),
+)
+"""Nonces of signed device requests, kept until the timestamp window has passed: a replay
+fails on the primary key."""
+
+push_challenges = Table(
+    "push_challenges", metadata,
+    Column("id", String(43), primary_key=True),
+    Column("kind", String(8), nullable=False),  # push | qr
+    Column("account_id", String(32), nullable=True, index=True),
+    Column("device_id", String(32), nullable=True),
+    Column("flow_id", String(43), nullable=True),
+    Column("number", Integer, nullable=False),
+    Column("choices", JSON, nullable=False),
+    Column("context", JSON, nullable=False),
+    Column("status", String(12), nullable=False),  # pending|approved|denied|wrong|used
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("answered_at", UTCDateTime, nullable=True),
+    Index("ix_push_challenges_expires_at", "expires_at"),
+)
+"""A sign-in request sent to the app (push), or a QR sign-in waiting for an app."""
+
+signin_restrictions = Table(
+    "signin_restrictions", metadata,
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("device_id", String(32), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+"""Accounts whose owner turned "restrict sign-in" on from the app (SIGNIN_RESTRICTED)."""

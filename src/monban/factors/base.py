@@ -77,6 +77,9 @@ class FactorDeps:
     senders: Any
     """notify.senders.Senders (SMS and email delivery), typed loosely to keep factors
     importable without the delivery stack."""
+    authenticator: Any = None
+    """devices.setup.AuthenticatorSetup (the push factor's fan-out, expiry and minimum
+    app version)."""
 
 
 class Factor(Protocol):

@@ -14,6 +14,7 @@ KNOWN = {
     "email": "monban.factors.email_code:EmailCodeFactor",
     "webauthn": "monban.factors.webauthn:WebAuthnFactor",
     "backup_code": "monban.factors.backup_codes:BackupCodeFactor",
+    "push": "monban.factors.push:PushFactor",
 }
 
 

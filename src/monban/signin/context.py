@@ -36,6 +36,8 @@ class PolicyContext:
     org_ip_rules: Sequence[IpRule]
     counters: Counters
     known_browser: bool = False
+    restricted: bool = False
+    """The account's owner turned "restrict sign-in" on in the authenticator app."""
     trace: list[PolicyStep] = field(default_factory=list)
     undo: list[Any] = field(default_factory=list)
     """Coroutine factories that roll back what passed policies counted, should a later

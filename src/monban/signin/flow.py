@@ -32,7 +32,7 @@ from monban.signin.request_info import RequestInfo
 if TYPE_CHECKING:
     from monban.signin.second_step import SecondStep, SecondStepRequired
 from monban.factors.base import FactorRecord
-from monban.store import accounts, audit, flows, ip_rules, known_browsers, orgs
+from monban.store import accounts, audit, devices, flows, ip_rules, known_browsers, orgs
 from monban.store import factors as factor_store
 from monban.store.counters import Counters
 from monban.store.ids import new_token
@@ -59,6 +59,7 @@ class Loaded:
     org_rules: list[IpRule]
     known_browser: bool
     factors: list[FactorRecord] = field(default_factory=list)
+    restricted: bool = False
 
     @property
     def settings(self) -> OrgSettings:
@@ -238,7 +239,7 @@ class SignInService:
             account=loaded.account or _NOBODY, org=loaded.org, settings=loaded.settings,
             request=request, now=now, account_ip_rules=loaded.account_rules,
             org_ip_rules=loaded.org_rules, counters=self._counters,
-            known_browser=loaded.known_browser)
+            known_browser=loaded.known_browser, restricted=loaded.restricted)
 
     async def _start_session(self, flow: flows.Flow, from_states: tuple[str, ...],
                              account: Account, settings: OrgSettings, request: RequestInfo,
@@ -353,4 +354,5 @@ def _loaded(conn: Connection, flow: flows.Flow, device_id: str | None,
         org_rules=list(ip_rules.list_for(conn, "org", org.id)) if org else [],
         known_browser=bool(account and device_id
                            and known_browsers.is_known(conn, account.id, device_id)),
-        factors=list(factor_store.list_for(conn, account.id)) if account else [])
+        factors=list(factor_store.list_for(conn, account.id)) if account else [],
+        restricted=bool(account and devices.restricted(conn, account.id)))

@@ -55,6 +55,20 @@ class AccountEnabled:
             raise SignInError("ACCOUNT_DISABLED")
 
 
+class NotRestricted:
+    """SIGNIN_RESTRICTED: the owner turned "restrict sign-in" on in the authenticator app
+    (devices/service.py). Checked after the secret, like ACCOUNT_DISABLED, so a guesser
+    learns nothing; sessions already open are not affected."""
+
+    name = "signin_restriction"
+    reveals_account = True
+
+    async def check(self, ctx: PolicyContext) -> None:
+        ctx.note(self.name, not ctx.restricted)
+        if ctx.restricted:
+            raise SignInError("SIGNIN_RESTRICTED")
+
+
 class DailyLimit:
     """DAILY_SIGNIN_LIMIT: successful sign-ins per account per day of the org's time zone.
     Counts this sign-in (atomically); undone if a later step refuses."""
@@ -83,7 +97,7 @@ BEFORE_SECRET: tuple[Policy, ...] = (AllowedIps(),)
 # Checked once the secret is proven, in this order. CONCURRENT_SESSION_LIMIT comes last, at
 # the moment the session is written (sessions/start.py), so that racing sign-ins cannot
 # both take the last place.
-AFTER_SECRET: tuple[Policy, ...] = (AccountEnabled(), DailyLimit())
+AFTER_SECRET: tuple[Policy, ...] = (AccountEnabled(), NotRestricted(), DailyLimit())
 
 
 def plan(hide_existence: bool) -> tuple[tuple[Policy, ...], tuple[Policy, ...]]:
