@@ -168,7 +168,11 @@ class DeviceService:
         if abs(int(stamp) - now.timestamp()) > window:
             raise SignInError("INVALID_REQUEST", detail={"signature": "timestamp_out_of_window",
                                                          "server_time": int(time.time())})
-        self.check_version(version, found.settings)
+        try:
+            self.check_version(version, found.settings)
+        except SignInError as error:
+            error.language = found.account.language
+            raise
         if not await self.db.run(_spend, device_id, nonce, now,
                                   now + 2 * self.setup.window, version):
             raise SignInError("INVALID_REQUEST", detail={"signature": "replayed"})

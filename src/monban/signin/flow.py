@@ -26,7 +26,7 @@ from monban.sessions.device import describe
 from monban.sessions.start import LimitReached, SessionRequest, Started, start_session
 from monban.signin import lockout
 from monban.signin.context import PolicyContext
-from monban.signin.policies import plan
+from monban.signin.policies import NotRestricted, plan
 from monban.signin.request_info import RequestInfo
 
 if TYPE_CHECKING:
@@ -168,6 +168,12 @@ class SignInService:
                              factors: list[FactorRecord]) -> SignedIn | SecondStepRequired:
         """The password is proven (or was just replaced, signin/password_change.py): the
         second step if one is due, else the session."""
+        if ctx.restricted:  # no push, SMS or code is sent for a restricted account (#4)
+            try:
+                await NotRestricted().check(ctx)
+            except SignInError as error:
+                await self.fail(error, flow, account, request, ctx)
+                raise
         if self.second_step is not None:
             required = await self.second_step.required(flow, account, settings, request,
                                                        ctx.now, factors)
