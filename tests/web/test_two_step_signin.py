@@ -135,7 +135,7 @@ async def test_org_requiring_mfa_makes_the_member_enrol_first(
     assert "/signin/mfa/enroll/backup_code" not in choice.text  # not enough on its own
     links = [link for link in page_links(choice.text) if link.startswith("/signin/mfa/enroll/")]
     assert [link.split("?")[0].rsplit("/", 1)[1] for link in links] == ["totp", "sms",
-                                                                         "webauthn"]
+                                                                         "webauthn", "push"]
     start = await browser.get(links[0])
     assert start.status_code == 200 and "認証アプリ" in page_text(start.text)
     qr = await browser.post("/signin/mfa/enroll/totp", {

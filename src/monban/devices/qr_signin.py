@@ -90,6 +90,16 @@ class QrSignInService:
                 raise SignInError("PUSH_TIMED_OUT")
             raise SignInError("FLOW_EXPIRED", detail={"qr": "used_already"})
 
+    async def status(self, qr_id: str, secret: str) -> str:
+        """For the waiting page, without taking anything: pending | approved | expired."""
+        found = await self._devices.db.run(push_challenges.get, qr_id[:60], write=False)
+        if (found is None or found.kind != "qr" or not hmac.compare_digest(
+                str(found.context.get("secret_hash")), _hash(secret[:100]))):
+            return "expired"
+        if found.status == push_challenges.PENDING:
+            return "pending" if found.expires_at > self._devices.clock.now() else "expired"
+        return "approved" if found.status == push_challenges.APPROVED else "expired"
+
     async def finish(self, qr_id: str, secret: str, request: RequestInfo
                      ) -> SignedIn | str:
         """"pending" while the app has not approved; the session once it has (once)."""

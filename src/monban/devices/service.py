@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -131,7 +131,9 @@ class DeviceService:
                 id=(device.totp_factor_id or new_id()) if kind == "totp" else new_id(),
                 account_id=account.id, kind=kind, name=name[:100], target=None, secret=sealed,
                 credential_id=device.id if kind == "push" else None, data=data,
-                preferred=False, created_at=now, last_used_at=None))
+                preferred=False, last_used_at=None,
+                # the push factor first among equals (signing in offers it first)
+                created_at=now if kind == "push" else now + timedelta(microseconds=1)))
         _audit(conn, now, "authenticator.linked", account, account.id, ip, user_agent,
                {"device": device.id, "name": device.name, "platform": device.platform,
                 "version": device.app_version})

@@ -129,7 +129,8 @@ class PushFactor:
         return Challenge(
             public={"kind": self.kind, "challenge_id": challenge.id, "number": number,
                     "device": device.name, "expires_at": challenge.expires_at.isoformat()},
-            private={"challenge_id": challenge.id})
+            private={"challenge_id": challenge.id, "number": number,
+                     "expires_at": challenge.expires_at.isoformat()})
 
     async def verify(self, ctx: FactorContext, factor: FactorRecord, response: dict[str, Any],
                      private: dict[str, Any]) -> None:

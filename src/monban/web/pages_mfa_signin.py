@@ -113,7 +113,8 @@ async def mfa_page(request: Request, step: Step, next_url: str, *,
     others = [(f, mfa_url(step.flow.id, next_url, factor=f.id)) for f in step.factors
               if f.id != factor.id]
     response = render(request, "mfa.html", status=error.status if error else 200, error=view,
-                      scripts=factor.kind == "webauthn", flow_id=step.flow.id, next=next_url,
+                      scripts=factor.kind in ("webauthn", "push"), flow_id=step.flow.id,
+                      next=next_url, push=_push(step, factor, public),
                       identifier=step.account.label, factor=factor, others=others,
                       kinds=KINDS, way=_way, sent_to=(public or {}).get("sent_to")
                       or mask(factor.target), trust_days=step.settings.trusted_browser_days,
@@ -121,6 +122,17 @@ async def mfa_page(request: Request, step: Step, next_url: str, *,
     if error is not None:  # "Problem signing in?" starts from what this page showed
         remember_error(response, request, error.code)
     return response
+
+
+def _push(step: Step, factor: FactorRecord, public: dict[str, Any] | None
+          ) -> dict[str, Any] | None:
+    """The push request the page shows (its number), fresh or from the flow."""
+    if factor.kind != "push":
+        return None
+    if public and public.get("challenge_id"):
+        return public
+    kept = step.flow.data.get("challenges", {}).get(factor.id)
+    return dict(kept) if isinstance(kept, dict) and kept.get("number") else None
 
 
 def _seconds(text: str | None) -> int:
@@ -136,7 +148,8 @@ async def show(request: Request) -> Response:
     except SignInError as error:
         return signin_form_page(request, next_url=next_url, error=error)
     factor = step.factor(request.query_params.get("factor"))
-    if (factor is None or factor.kind not in SENT_KINDS or step.challenged(factor.id)
+    if (factor is None or factor.kind not in SENT_KINDS | {"push"}
+            or step.challenged(factor.id)
             or request.query_params.get("sent") == "1"):
         return await mfa_page(request, step, next_url,
                               factor_id=factor.id if factor else None)
@@ -165,6 +178,8 @@ async def resend(request: Request) -> Response:
             return redirect(mfa_url(flow_id, next_url, factor=factor_id, sent="1",
                                     wait=str(wait)))
         return await _refused(request, flow_id, factor_id, next_url, error)
+    if form.text("kind", 20) == "push":  # a new push request: no "code sent" notice
+        return redirect(mfa_url(flow_id, next_url, factor=factor_id, sent="1"))
     return redirect(mfa_url(flow_id, next_url, factor=factor_id, sent="1",
                             notice="code_sent"))
 
