@@ -193,6 +193,9 @@ def listen(once: bool = typer.Option(False, help="Stop after answering one reque
             try:
                 for event, data in client.events(read_timeout=30.0):
                     delay = 1.0
+                    if event == "connected":
+                        typer.echo(f"Connected to {client.server}.")
+                        sys.stdout.flush()
                     if event != "challenge":
                         continue
                     number, denied = _ask(data)

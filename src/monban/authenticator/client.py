@@ -98,7 +98,9 @@ class Client:
                 _raise_for(response)
             event, data = "message", ""
             for line in response.iter_lines():
-                if not line:
+                if line.startswith(": connected"):
+                    yield "connected", {}
+                elif not line:
                     if data:
                         yield event, json.loads(data)
                     event, data = "message", ""

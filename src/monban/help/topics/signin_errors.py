@@ -154,6 +154,7 @@ SIGNIN_ERRORS: tuple[Topic, ...] = (
                 "{app}アプリでサインイン制限を無効にします。",
                 "もう一度サインインしてください。",
                 "{app}アプリをインストールしたデバイスを紛失した場合や、アプリをアンインストールしてしまった場合は、サポート窓口にお問い合わせください。本人確認後に、サインインする方法をご案内します。",
+                "登録済みのデバイスがすべて使えない場合、サインイン制限を解除できるのはサポート窓口(または組織の管理者)だけです。本人確認のうえで解除され、その操作は監査ログに記録されます。",
             ),
             who_can_fix="ご本人が{app}アプリで無効にでき、アプリを利用できない場合はサポート窓口が対応します。",
         ),
@@ -170,6 +171,9 @@ SIGNIN_ERRORS: tuple[Topic, ...] = (
                 "Sign in again.",
                 "If you have lost the device with the {app} app, or uninstalled the app, contact "
                 "support: after verifying who you are, they will tell you how to sign in.",
+                "When every registered device is gone, only support (or your organization's "
+                "admin) can turn the restriction off, after checking who you are; they do it as "
+                "a recorded (audited) action.",
             ),
             who_can_fix=(
                 "You can turn it off in the {app} app; if you no longer have the app, support can "
@@ -189,6 +193,7 @@ SIGNIN_ERRORS: tuple[Topic, ...] = (
             ),
             steps=(
                 "App StoreまたはGoogle Playで、{app}アプリを最新バージョンに更新します。",
+                "コマンドライン版の{app}アプリは、pip install --upgrade monban で更新します。",
                 "更新後に{app}アプリを一度開いてから、もう一度サインインしてください。",
                 "すぐに更新できない場合は、サインインページの「別の方法でサインイン」から、登録済みの別の認証方法(セキュリティキーやバックアップ認証コードなど)をお試しください。",
                 "{app}アプリをインストールしたデバイスを紛失した場合は、サポート窓口にお問い合わせください。",
@@ -203,6 +208,7 @@ SIGNIN_ERRORS: tuple[Topic, ...] = (
             ),
             steps=(
                 "Update the {app} app to the latest version from the App Store or Google Play.",
+                "Update the command-line {app} app with pip install --upgrade monban.",
                 "Open the {app} app once after the update, then sign in again.",
                 "If you cannot update it right now, choose \"Sign in another way\" on the sign-in "
                 "page and use another method you have set up, such as a security key or a backup "
