@@ -43,7 +43,8 @@ async def seed(settings: Settings, language: str = "en", **org_settings: Any
     try:
         org = await runtime.directory.create_org("Acme", "acme")
         if org_settings:
-            org = await runtime.directory.update_settings(org, org_settings)
+            await runtime.directory.update_settings(org, org_settings)
+            org = await runtime.directory.org("acme")
         account = await runtime.directory.create_account(
             display_name="Hanako", email="hanako@acme.example", password=PASSWORD, org=org,
             language=language)
