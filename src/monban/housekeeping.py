@@ -13,7 +13,7 @@ from sqlalchemy import Connection, and_, delete, or_
 
 from monban.db.tables import attempt_counters, daily_signins, flows, sessions
 from monban.runtime import Runtime
-from monban.store import otp_challenges, totp_steps
+from monban.store import devices, otp_challenges, push_challenges, totp_steps
 from monban.support import queue as support_queue
 
 FLOW_GRACE = timedelta(hours=1)
@@ -49,6 +49,7 @@ def sweep_now(conn: Connection, now: datetime) -> Swept:
     gone_codes = otp_challenges.sweep(conn, now - COUNTER_KEEP)
     gone_steps = totp_steps.sweep(conn, now - timedelta(days=1))
     settled = support_queue.refresh_now(conn, now)
+    gone_codes += devices.purge_nonces(conn, now) + push_challenges.purge(conn, now - FLOW_GRACE)
     return Swept(gone_flows.rowcount, gone_sessions.rowcount, gone_counters.rowcount,
                  gone_days.rowcount, gone_codes + gone_steps, settled)
 

@@ -6,6 +6,7 @@ well inside the stream's 15-second keepalive."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 import uuid
@@ -26,13 +27,13 @@ def redis_url() -> str:
     return url
 
 
-async def test_app_on_node_b_approves_a_sign_in_on_node_a(tmp_path: Path) -> None:
+def test_app_on_node_b_approves_a_sign_in_on_node_a(tmp_path: Path) -> None:
     redis = redis_url()
     with private_schema() as url:
         prefix = f"monban-test-{uuid.uuid4().hex[:12]}:"
         with Cluster(tmp_path, database_url=url, redis_url=redis,
                      env={"MONBAN_REDIS_KEY_PREFIX": prefix}) as cluster:
-            await seed(cluster.settings(redis_key_prefix=prefix))
+            asyncio.run(seed(cluster.settings(redis_key_prefix=prefix)))
             a, b = cluster.start(2)
             on_a = httpx.Client(base_url=a.url, timeout=30)
             on_b = httpx.Client(base_url=b.url, timeout=30)

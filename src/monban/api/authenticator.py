@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 import segno
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import Field
 
@@ -61,8 +61,21 @@ def _qr(request: Request) -> QrSignInService:
     return service
 
 
-async def signed_device(request: Request) -> Caller:
-    """The device behind a signed request (FastAPI dependency)."""
+async def signed_device(
+        request: Request,
+        x_monban_device: str = Header("", description="The device id given at linking."),
+        x_monban_timestamp: str = Header("", description="Unix time in seconds; refused "
+                                         "outside the server's window (default 300 s)."),
+        x_monban_nonce: str = Header("", description="16-64 URL-safe characters, new for "
+                                     "every request; a nonce seen before is a replay."),
+        x_monban_signature: str = Header("", description=(
+            "base64url Ed25519 signature of 'monban-device-v1\\nMETHOD\\npath?query\\n"
+            "timestamp\\nnonce\\nhex(sha256(body))'.")),
+        x_monban_authenticator_version: str = Header("", description=(
+            "The app's version; older than the server's or the org's minimum: "
+            "AUTHENTICATOR_UPDATE_REQUIRED."))) -> Caller:
+    """The device behind a signed request (FastAPI dependency; the headers are read from
+    the request as sent, and declared here for the OpenAPI schema)."""
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     info = request_info(request)
     caller = await _devices(request).authenticate(DeviceRequest(
