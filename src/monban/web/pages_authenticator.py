@@ -14,14 +14,17 @@ import segno
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
+from monban.accounts.model import Account, Org
 from monban.devices.qr_signin import QrSignInService, qr_payload
 from monban.devices.service import DeviceService
+from monban.devices.signature import VERSION_PATTERN
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
 from monban.sessions.service import Authenticated
-from monban.web.forms import read_form
+from monban.web.forms import Form, read_form
 from monban.web.mfa import account_context
 from monban.web.page_route import PageRoute
+from monban.web.pages_admin import load_org, save_org_settings
 from monban.web.pages_signin import next_target, signed_in_response
 from monban.web.render import redirect, render, runtime_of
 from monban.web.visitor import signed_in, visitor
@@ -95,6 +98,49 @@ async def remove(device_id: str, request: Request) -> Response:
     except SignInError as error:
         return await _page(request, auth, error=error)
     return redirect(PAGE)
+
+
+# An org admin or support, for a member whose devices are gone -------------------------
+
+async def member_authenticator(request: Request, member: Account) -> dict[str, Any]:
+    """What the admin console's member page shows of the member's app."""
+    service = _devices(request)
+    return {"member_devices": list(await service.devices(member.id)),
+            "member_restricted": await service.restricted(member.id)}
+
+
+@router.post("/admin/orgs/{slug}/members/{account_id}/signin-restriction/off")
+async def lift_restriction(slug: str, account_id: str, request: Request) -> Response:
+    """Turn a member's sign-in restriction off (support or an org admin, after checking who
+    asks: the member lost every device). Audited with the actor."""
+    await read_form(request)
+    auth = await signed_in(request)
+    org = await load_org(request, slug, auth, admin=False)
+    member = await runtime_of(request).directory.account(account_id[:64])
+    if member.org_id != org.id:
+        raise SignInError("NOT_FOUND")
+    await _devices(request).set_restriction(member, False, auth.account.id,
+                                            str(request_info(request).ip))
+    return redirect(f"/admin/orgs/{org.slug}/members/{member.id}#authenticator")
+
+
+@router.post("/admin/orgs/{slug}/authenticator")
+async def org_authenticator(slug: str, request: Request) -> Response:
+    """The org's QR sign-in switch and minimum app version (org admins)."""
+    return await save_org_settings(request, slug, _org_changes, "#authenticator")
+
+
+def _org_changes(form: Form, org: Org) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    allowed = form.flag("qr_signin_allowed")
+    if allowed != org.settings.qr_signin_allowed:
+        changes["qr_signin_allowed"] = allowed
+    minimum = form.text("authenticator_min_version", 32).strip()
+    if minimum and not VERSION_PATTERN.match(minimum):
+        raise SignInError("INVALID_REQUEST", detail={"fields": ["authenticator_min_version"]})
+    if minimum != org.settings.authenticator_min_version:
+        changes["authenticator_min_version"] = minimum
+    return changes
 
 
 # QR sign-in ------------------------------------------------------------------------------

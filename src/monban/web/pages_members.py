@@ -15,6 +15,7 @@ from monban.sessions.service import Authenticated
 from monban.web.forms import Form, read_form
 from monban.web.page_route import PageRoute
 from monban.web.pages_admin import load_org, org_page, org_url
+from monban.web.pages_authenticator import member_authenticator
 from monban.web.render import redirect, render, runtime_of
 from monban.web.visitor import signed_in
 
@@ -110,7 +111,8 @@ async def member_page(request: Request, auth: Authenticated, org: Org, member: A
     return render(request, "admin_member.html", auth=auth, org=org, member=member,
                   sessions=live, error=error, status=error.status if error else 200,
                   can_admin=can_admin_org(auth.account, org.id),
-                  can_reset=can_reset(auth.account, member))
+                  can_reset=can_reset(auth.account, member),
+                  **await member_authenticator(request, member))
 
 
 @router.get("/admin/orgs/{slug}/members/{account_id}")
