@@ -299,3 +299,24 @@ async def test_removing_a_device_removes_its_factors(
     assert factors == []
     gone = await device.call("GET", "/api/v1/authenticator/challenges")
     assert error_code(gone) == "SIGNIN_REQUIRED"
+
+
+async def test_a_new_request_replaces_the_flows_old_one_and_floods_are_capped(
+        client_for: ClientFactory, member: Account, clock: FrozenClock) -> None:
+    client = client_for()
+    device = await link_device(client, member, clock)
+    flow_id, factor_id, first = await push_flow(client, member)
+    again = await client.post(f"/api/v1/signin/flows/{flow_id}/mfa/challenge",
+                              json={"factor_id": factor_id})
+    second = again.json()["challenge"]
+    pending = (await device.call("GET", "/api/v1/authenticator/challenges")).json()
+    assert [c["id"] for c in pending["challenges"]] == [second["challenge_id"]]
+    assert error_code(await device.answer(first["challenge_id"], first["number"])) == \
+        "FLOW_EXPIRED"
+    for _ in range(2):  # other browsers: three requests may wait at once
+        await push_flow(client_for(), member)
+    flooded = await sign_in(client_for(), member.email or "")
+    push = next(f for f in flooded.json()["factors"] if f["kind"] == "push")
+    refused = await client.post(f"/api/v1/signin/flows/{flooded.json()['flow']['id']}"
+                                "/mfa/challenge", json={"factor_id": push["id"]})
+    assert refused.json()["error"]["detail"]["push"] == "too_many_pending"

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection
 
-from monban.devices.service import Caller, DeviceService
+from monban.devices.service import Caller, DeviceService, _audit
 from monban.errors import SignInError
 from monban.sessions.device import describe
 from monban.signin.flow import Loaded, SignedIn, SignInService, _loaded
@@ -89,6 +89,10 @@ class QrSignInService:
             if found.expires_at <= now:
                 raise SignInError("PUSH_TIMED_OUT")
             raise SignInError("FLOW_EXPIRED", detail={"qr": "used_already"})
+        await devices.db.run(_audit, now, "authenticator.qr.approved", caller.account,
+                             caller.account.id, ip, "",
+                             {"device": caller.device.id,
+                              "browser_ip": found.context.get("ip")})
 
     async def status(self, qr_id: str, secret: str) -> str:
         """For the waiting page, without taking anything: pending | approved | expired."""

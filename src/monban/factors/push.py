@@ -38,6 +38,8 @@ from monban.store.ids import new_id, new_token
 from monban.store.push_challenges import PushChallenge
 
 LINK_TTL = timedelta(minutes=10)
+MAX_PENDING = 3
+"""Push requests an account may have waiting at once (different browsers signing in)."""
 LINK_PURPOSE = "authenticator-link"
 LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """32 symbols without 0/O and 1/I: 12 of them are 60 bits, typed in three groups."""
@@ -123,7 +125,11 @@ class PushFactor:
                      "location": None},
             status=push_challenges.PENDING, created_at=ctx.now,
             expires_at=ctx.now + setup.push_ttl, answered_at=None)
-        await self._deps.db.run(push_challenges.add, challenge)
+        if not await self._deps.db.run(push_challenges.add_superseding, challenge,
+                                       MAX_PENDING):
+            raise SignInError("INVALID_REQUEST", detail={
+                "push": "too_many_pending",
+                "retry_after": int(setup.push_ttl.total_seconds())})
         await setup.fanout.publish(channel(ctx.account.id), {"type": "challenge",
                                                             "id": challenge.id})
         return Challenge(

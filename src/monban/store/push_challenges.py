@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
 from monban.db.tables import push_challenges
 
@@ -51,6 +51,23 @@ def add(conn: Connection, challenge: PushChallenge) -> None:
 
 
 _GET = select(push_challenges).where(push_challenges.c.id == bindparam("c"))
+
+
+def add_superseding(conn: Connection, challenge: PushChallenge, limit: int) -> bool:
+    """Store a push request; the same flow's earlier pending ones can no longer be answered.
+    False (nothing stored) when the account already has `limit` requests pending: a person
+    who knows the password cannot flood the device with requests."""
+    conn.execute(update(push_challenges).where(
+        (push_challenges.c.flow_id == challenge.flow_id)
+        & (push_challenges.c.status == PENDING)).values(status=USED))
+    pending = conn.execute(select(func.count()).select_from(push_challenges).where(
+        (push_challenges.c.account_id == challenge.account_id)
+        & (push_challenges.c.kind == "push") & (push_challenges.c.status == PENDING)
+        & (push_challenges.c.expires_at > challenge.created_at))).scalar_one()
+    if pending >= limit:
+        return False
+    add(conn, challenge)
+    return True
 
 
 def get(conn: Connection, challenge_id: str) -> PushChallenge | None:
