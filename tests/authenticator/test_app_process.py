@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,7 @@ import pytest
 from monban.authenticator.client import Client
 from monban.authenticator.home import Home
 from tests.authenticator import (
+    app_env,
     link_payload,
     push_challenge,
     run_app,
@@ -195,3 +198,10 @@ def test_a_replayed_signed_request_is_refused(linked: dict[str, Any]) -> None:
     assert replayed.status_code == 400
     assert replayed.json()["error"]["detail"] == {"signature": "replayed"}
     client.close()
+
+
+def test_the_app_speaks_japanese(linked: dict[str, Any]) -> None:
+    env = {**app_env(linked["home"]), "MONBAN_AUTHENTICATOR_LANG": "ja"}
+    shown = subprocess.run([sys.executable, "-m", "monban", "authenticator", "restrict",
+                            "status"], env=env, capture_output=True, text=True, check=False)
+    assert shown.returncode == 0 and "サインイン制限: 無効" in shown.stdout

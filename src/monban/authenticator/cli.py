@@ -20,6 +20,7 @@ import typer
 
 from monban.authenticator.client import APP_VERSION, AppError, Client
 from monban.authenticator.home import Home
+from monban.authenticator.words import say
 from monban.devices.signature import public_key_text
 
 app = typer.Typer(help="Monban Authenticator: approve sign-ins, offline codes, QR sign-in, "
@@ -43,9 +44,8 @@ def _refused(error: AppError) -> NoReturn:
     typer.echo(f"{error.message} ({error.code})", err=True)
     if error.code == "AUTHENTICATOR_UPDATE_REQUIRED":
         minimum = error.detail.get("minimum")
-        typer.echo(f"This app is version {APP_VERSION}"
-                   + (f"; the server needs {minimum} or newer" if minimum else "")
-                   + f". Update it: {UPDATE_HINT}", err=True)
+        typer.echo(say("update", version=APP_VERSION, hint=UPDATE_HINT,
+                       needs=say("needs", minimum=minimum) if minimum else ""), err=True)
         raise typer.Exit(3)
     raise typer.Exit(1)
 
@@ -55,15 +55,14 @@ def _linked() -> Iterator[tuple[Client, Home, dict[str, Any]]]:
     home = Home.open()
     state, key = home.state(), home.key()
     if not state.get("device_id") or key is None:
-        _fail("This app is not linked yet: run `monban-authenticator link` with the code "
-              "from your account's security page.")
+        _fail(say("not_linked"))
     client = Client(state["server"], state["device_id"], key)
     try:
         yield client, home, state
     except AppError as error:
         _refused(error)
     except httpx.HTTPError as error:
-        _fail(f"Cannot reach {state['server']}: {error}", 1)
+        _fail(say("unreachable", server=state["server"], error=error), 1)
     finally:
         client.close()
 
@@ -77,8 +76,7 @@ def _parse_link(target: str, code: str | None) -> tuple[str, str]:
     else:
         server, found = target, code or ""
     if not server.startswith(("http://", "https://")) or not found:
-        _fail("Give the link from the security page (monban-authenticator://link?...), or the "
-              "server URL and --code.")
+        _fail(say("bad_link"))
     return server, found
 
 
@@ -102,7 +100,7 @@ def link(target: str = typer.Argument(..., help="The link shown on the security 
     except AppError as error:
         _refused(error)
     except httpx.HTTPError as error:
-        _fail(f"Cannot reach {server}: {error}", 1)
+        _fail(say("unreachable", server=server, error=error), 1)
     finally:
         client.close()
     state = home.state()
@@ -113,25 +111,23 @@ def link(target: str = typer.Argument(..., help="The link shown on the security 
                                "secret": answer["totp"]["secret"]}})
     state.setdefault("otpauth", [])
     home.save(state)
-    typer.echo(f"Linked to {answer['account']['label']} on {server} "
-               f"(device {answer['device']['name']}).")
+    typer.echo(say("linked", account=answer["account"]["label"], server=server,
+                   device=answer["device"]["name"]))
 
 
 # Push approval ---------------------------------------------------------------------------
 
 def _describe(challenge: dict[str, Any]) -> str:
-    where = challenge.get("location") or "unknown location"
-    return (f"Sign-in request: {challenge.get('browser')} from {challenge.get('ip')} "
-            f"({where}) at {challenge.get('created_at')}")
+    return say("request", browser=challenge.get("browser"), ip=challenge.get("ip"),
+               where=challenge.get("location") or say("unknown_location"),
+               at=challenge.get("created_at"))
 
 
 def _answer(client: Client, challenge_id: str, number: int | None, deny: bool) -> str:
     answer = client.call("POST", f"/api/v1/authenticator/challenges/{challenge_id}/answer",
                          {"number": number, "deny": deny})
     result = str(answer["result"])
-    messages = {"approved": "Approved.", "denied": "Denied.",
-                "wrong_number": "That was not the number shown: the sign-in was refused."}
-    typer.echo(messages.get(result, result))
+    typer.echo(say(result) if result in ("approved", "denied", "wrong_number") else result)
     return result
 
 
@@ -163,8 +159,7 @@ def deny(challenge_id: str) -> None:
 def _ask(challenge: dict[str, Any]) -> tuple[int | None, bool]:
     typer.echo(_describe(challenge))
     choices = [int(n) for n in challenge["choices"]]
-    typer.echo("Which number does the sign-in page show?  "
-               + "   ".join(str(n) for n in choices) + "   (d = deny, it wasn't me)")
+    typer.echo(say("which", choices="   ".join(str(n) for n in choices)))
     sys.stdout.flush()
     line = sys.stdin.readline()
     if not line:
@@ -174,7 +169,7 @@ def _ask(challenge: dict[str, Any]) -> tuple[int | None, bool]:
         return None, True
     if text.isdigit() and int(text) in choices:
         return int(text), False
-    typer.echo("Not one of the numbers: denied to be safe.")
+    typer.echo(say("not_a_choice"))
     return None, True
 
 
@@ -186,7 +181,7 @@ def listen(once: bool = typer.Option(False, help="Stop after answering one reque
     which of three numbers the sign-in page shows, or deny."""
     deadline = time.monotonic() + wait if wait else None
     with _linked() as (client, _, state):
-        typer.echo(f"Waiting for sign-in requests for {state.get('account')}... (Ctrl+C ends)")
+        typer.echo(say("waiting", account=state.get("account")))
         sys.stdout.flush()
         delay = 1.0
         while deadline is None or time.monotonic() < deadline:
@@ -194,7 +189,7 @@ def listen(once: bool = typer.Option(False, help="Stop after answering one reque
                 for event, data in client.events(read_timeout=30.0):
                     delay = 1.0
                     if event == "connected":
-                        typer.echo(f"Connected to {client.server}.")
+                        typer.echo(say("connected", server=client.server))
                         sys.stdout.flush()
                     if event != "challenge":
                         continue
@@ -211,7 +206,7 @@ def listen(once: bool = typer.Option(False, help="Stop after answering one reque
             except httpx.HTTPError:
                 time.sleep(delay)  # the node went away: connect again (to any node)
                 delay = min(delay * 2, 30.0)
-        _fail("No sign-in request arrived.", 1)
+        _fail(say("nothing_came"), 1)
 
 
 # QR sign-in ------------------------------------------------------------------------------
@@ -225,15 +220,15 @@ def scan(payload: str = typer.Argument(..., help="What the sign-in page's QR cod
     parsed = urlparse(payload)
     qr_id = parse_qs(parsed.query).get("id", [""])[0]
     if parsed.scheme != "monban-authenticator" or parsed.netloc != "signin" or not qr_id:
-        _fail("Not a Monban sign-in QR code.")
+        _fail(say("not_qr"))
     with _linked() as (client, _, _):
         found = client.call("GET", f"/api/v1/authenticator/qr/{qr_id}")
-        typer.echo(f"Sign in {found['browser']} from {found['ip']}?")
-        if not yes and not typer.confirm("Approve", default=False):
-            typer.echo("Not approved.")
+        typer.echo(say("qr_ask", browser=found["browser"], ip=found["ip"]))
+        if not yes and not typer.confirm(say("approve"), default=False):
+            typer.echo(say("not_approved"))
             raise typer.Exit(1)
         client.call("POST", f"/api/v1/authenticator/qr/{qr_id}/approve", {})
-        typer.echo("Approved: the browser is signing in.")
+        typer.echo(say("qr_approved"))
 
 
 # Offline codes ---------------------------------------------------------------------------
@@ -245,9 +240,9 @@ def add_otpauth(uri: str = typer.Argument(..., help="otpauth://totp/... from ano
     try:
         otp = pyotp.parse_uri(uri)
     except ValueError as error:
-        _fail(f"Not an otpauth:// URI: {error}")
+        _fail(say("not_otpauth", error=error))
     if not isinstance(otp, pyotp.TOTP):
-        _fail("Only time-based (TOTP) codes are supported.")
+        _fail(say("totp_only"))
     home = Home.open()
     state = home.state()
     entry = {"label": otp.name, "issuer": otp.issuer or "", "secret": otp.secret,
@@ -257,7 +252,7 @@ def add_otpauth(uri: str = typer.Argument(..., help="otpauth://totp/... from ano
                         if (e["issuer"], e["label"]) != (entry["issuer"], entry["label"])]
     state["otpauth"].append(entry)
     home.save(state)
-    typer.echo(f"Added {entry['issuer']} {entry['label']}".strip() + ".")
+    typer.echo(say("added", name=f"{entry['issuer']} {entry['label']}".strip()))
 
 
 def _totp(entry: dict[str, Any]) -> pyotp.TOTP:
@@ -274,7 +269,7 @@ def codes() -> None:
     state = Home.open().state()
     entries = ([state["own_totp"]] if state.get("own_totp") else []) + state.get("otpauth", [])
     if not entries:
-        _fail("No codes yet: link the app, or add one with `add-otpauth`.")
+        _fail(say("no_codes"))
     now = time.time()
     for entry in entries:
         otp = _totp(entry)
@@ -290,14 +285,14 @@ def restrict(action: str = typer.Argument("status", help="on | off | status")) -
     """Restrict sign-in to your account: while on, every new sign-in is refused (sessions
     already open keep working)."""
     if action not in ("on", "off", "status"):
-        _fail("Say on, off or status.")
+        _fail(say("on_off"))
     with _linked() as (client, _, _):
         if action == "status":
             state = client.call("GET", "/api/v1/authenticator/restriction")
         else:
             state = client.call("PUT", "/api/v1/authenticator/restriction",
                                 {"restricted": action == "on"})
-        typer.echo("Sign-in restriction: " + ("on" if state["restricted"] else "off"))
+        typer.echo(say("restriction", state=say("on" if state["restricted"] else "off")))
 
 
 @app.command()
@@ -306,11 +301,11 @@ def sessions(end: str = typer.Option(None, help="End the session with this id"))
     with _linked() as (client, _, _):
         if end:
             client.call("DELETE", f"/api/v1/authenticator/sessions/{end}")
-            typer.echo("Session ended.")
+            typer.echo(say("session_ended"))
             return
         for session in client.call("GET", "/api/v1/authenticator/sessions")["sessions"]:
-            typer.echo(f"{session['id']}  {session.get('device', '')}  {session.get('ip', '')}"
-                       f"  since {session.get('started_at', '')}")
+            typer.echo(f"{session['id']}  {session.get('device', '')}  {session.get('ip', '')}  "
+                       + say("since", at=session.get("started_at", "")))
 
 
 @update_app.command("check")
@@ -318,5 +313,4 @@ def update_check() -> None:
     """Ask the server whether this version is still allowed."""
     with _linked() as (client, _, _):
         answer = client.call("GET", "/api/v1/authenticator/device")
-        typer.echo(f"Version {APP_VERSION} is up to date (minimum "
-                   f"{answer['minimum_version']}).")
+        typer.echo(say("up_to_date", version=APP_VERSION, minimum=answer["minimum_version"]))
