@@ -37,26 +37,24 @@ def start_app(home: Path, *args: str) -> subprocess.Popen[str]:
                             stderr=subprocess.PIPE, text=True)
 
 
-async def seed(settings: Settings, language: str = "en", **org_settings: Any
+async def seed(settings: Settings, language: str = "en", slug: str = "acme"
                ) -> tuple[Org, Account]:
+    """An org `slug` with one member, hanako@<slug>.example."""
     runtime = build_runtime(settings)
     try:
-        org = await runtime.directory.create_org("Acme", "acme")
-        if org_settings:
-            await runtime.directory.update_settings(org, org_settings)
-            org = await runtime.directory.org("acme")
+        org = await runtime.directory.create_org(slug.title(), slug)
         account = await runtime.directory.create_account(
-            display_name="Hanako", email="hanako@acme.example", password=PASSWORD, org=org,
+            display_name="Hanako", email=f"hanako@{slug}.example", password=PASSWORD, org=org,
             language=language)
         return org, account
     finally:
         runtime.close()
 
 
-async def set_org(settings: Settings, **changes: Any) -> None:
+async def set_org(settings: Settings, slug: str = "acme", **changes: Any) -> None:
     runtime = build_runtime(settings, migrate=False)
     try:
-        org = await runtime.directory.org("acme")
+        org = await runtime.directory.org(slug)
         await runtime.directory.update_settings(org, changes)
     finally:
         runtime.close()
@@ -68,8 +66,8 @@ def sign_in(http: httpx.Client, identifier: str = "hanako@acme.example",
                                                    "password": password})
 
 
-def link_payload(http: httpx.Client) -> str:
-    token = sign_in(http).json()["token"]
+def link_payload(http: httpx.Client, identifier: str = "hanako@acme.example") -> str:
+    token = sign_in(http, identifier).json()["token"]
     made = http.post("/api/v1/me/authenticator/links", json={},
                      headers={"Authorization": f"Bearer {token}"})
     assert made.status_code == 201, made.text
@@ -77,9 +75,10 @@ def link_payload(http: httpx.Client) -> str:
     return payload
 
 
-def push_challenge(http: httpx.Client) -> tuple[str, str, dict[str, Any]]:
+def push_challenge(http: httpx.Client, identifier: str = "hanako@acme.example"
+                   ) -> tuple[str, str, dict[str, Any]]:
     """Password proven, push challenged: (flow id, factor id, challenge)."""
-    body = sign_in(http).json()
+    body = sign_in(http, identifier).json()
     assert body["state"] == "mfa", body
     factor = next(f for f in body["factors"] if f["kind"] == "push")
     flow_id = body["flow"]["id"]
