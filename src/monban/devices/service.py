@@ -5,7 +5,6 @@ api/authenticator.py translates HTTP to these calls; pages use the same service.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -169,7 +168,7 @@ class DeviceService:
         now = self.clock.now()
         if abs(int(stamp) - now.timestamp()) > window:
             raise SignInError("INVALID_REQUEST", detail={"signature": "timestamp_out_of_window",
-                                                         "server_time": int(time.time())})
+                                                         "server_time": int(now.timestamp())})
         try:
             self.check_version(version, found.settings)
         except SignInError as error:
@@ -233,7 +232,7 @@ class DeviceService:
     async def restricted(self, account_id: str) -> bool:
         return await self.db.run(device_store.restricted, account_id, write=False)
 
-    async def set_restriction(self, account: Account, on: bool, actor_id: str, ip: str,
+    async def set_restriction(self, account: Account, on: bool, actor_id: str | None, ip: str,
                               device_id: str | None = None) -> bool:
         """Turn "restrict sign-in" on or off; True when it changed. Audited."""
         return await self.db.run(_restrict, account, on, actor_id, ip, device_id,
@@ -283,7 +282,7 @@ def _remove(conn: Connection, account: Account, device_id: str, actor: Account, 
     return True
 
 
-def _restrict(conn: Connection, account: Account, on: bool, actor_id: str, ip: str,
+def _restrict(conn: Connection, account: Account, on: bool, actor_id: str | None, ip: str,
               device_id: str | None, now: datetime) -> bool:
     changed = (device_store.restrict(conn, account.id, device_id, now) if on
                else device_store.unrestrict(conn, account.id))
@@ -293,10 +292,11 @@ def _restrict(conn: Connection, account: Account, on: bool, actor_id: str, ip: s
     return changed
 
 
-def _audit(conn: Connection, now: datetime, event: str, account: Account, actor_id: str,
+def _audit(conn: Connection, now: datetime, event: str, account: Account,
+           actor_id: str | None,
            ip: str, user_agent: str, detail: dict[str, Any], outcome: str = "success",
            flow_id: str | None = None) -> None:
     audit.record(conn, audit.AuditEvent(
         at=now, event=event, outcome=outcome, account_id=account.id, org_id=account.org_id,
-        actor_id=actor_id, ip=ip, user_agent=user_agent or None, flow_id=flow_id,
+        actor_id=actor_id, ip=ip or None, user_agent=user_agent or None, flow_id=flow_id,
         detail=detail))
