@@ -65,6 +65,8 @@ def test_link_the_app_then_approve_a_sign_in_and_scan_a_qr_code(
     out, err = listener.communicate(f"{number}\n", timeout=60)
     assert "Approved." in out, err
     page.wait_for_url(f"{server.base}/account/security", timeout=15000)
+    page.goto(f"{server.base}/account/authenticator")
+    assert page.locator("table.devices tr[data-device]").count() == 1
 
     # QR sign-in in another browser: no password typed.
     other = page_for()
@@ -77,3 +79,49 @@ def test_link_the_app_then_approve_a_sign_in_and_scan_a_qr_code(
     scanned = run_app(home, "scan", qr.group(1), "--yes")
     assert scanned.returncode == 0, scanned.stderr
     other.wait_for_url(f"{server.base}/account/security", timeout=15000)
+
+    # Remove the device from the page: its factors go with it.
+    other.goto(f"{server.base}/account/authenticator")
+    other.click("table.devices button:has-text('Remove')")
+    other.wait_for_url(f"{server.base}/account/authenticator")
+    assert other.locator("table.devices tr[data-device]").count() == 0
+    assert "No device is linked yet." in other.locator("#authenticator").inner_text()
+
+
+async def _admin_and_restricted_member(server: Server) -> str:
+    from monban.accounts.model import Role
+
+    runtime = build_runtime(server.settings, migrate=False)
+    try:
+        org = await runtime.directory.org("acme")
+        await runtime.directory.create_account(display_name="Chief", email="chief@acme.example",
+                                               password=PASSWORD, org=org, role=Role.ADMIN,
+                                               language="en")
+        member = await runtime.directory.create_account(
+            display_name="Lost", email="lost@acme.example", password=PASSWORD, org=org,
+            language="en")
+        await runtime.authenticator.set_restriction(member, True, member.id, "192.0.2.1")
+        return member.id
+    finally:
+        runtime.close()
+
+
+def test_admin_lifts_a_restriction_and_sets_qr_sign_in(server: Server, page_for: Any) -> None:
+    member_id = run_async(_admin_and_restricted_member(server))
+    page = page_for()
+    sign_in(page, server.base, "chief@acme.example")
+    page.wait_for_url("**/account/security")
+    page.goto(f"{server.base}/admin/orgs/acme")
+    box = page.locator("#authenticator input[name=authenticator_min_version]")
+    box.fill("0.1.0")
+    page.click("#authenticator button[type=submit]")
+    page.wait_for_url("**/admin/orgs/acme**#authenticator")
+    assert page.locator("#authenticator input[name=authenticator_min_version]").input_value() \
+        == "0.1.0"
+    page.goto(f"{server.base}/admin/orgs/acme/members/{member_id}")
+    page.click("button:has-text('Turn sign-in restriction off')")
+    page.wait_for_url(f"**/members/{member_id}#authenticator")
+    assert page.locator("text=Turn sign-in restriction off").count() == 0
+    other = page_for()
+    sign_in(other, server.base, "lost@acme.example")
+    other.wait_for_url(f"{server.base}/account/security")
