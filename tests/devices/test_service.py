@@ -320,3 +320,16 @@ async def test_a_new_request_replaces_the_flows_old_one_and_floods_are_capped(
     refused = await client.post(f"/api/v1/signin/flows/{flooded.json()['flow']['id']}"
                                 "/mfa/challenge", json={"factor_id": push["id"]})
     assert refused.json()["error"]["detail"]["push"] == "too_many_pending"
+
+
+async def test_removing_the_push_method_unlinks_the_device(
+        client: httpx.AsyncClient, member: Account, clock: FrozenClock) -> None:
+    device = await link_device(client, member, clock)
+    headers = device.session
+    factors = (await client.get("/api/v1/me/factors", headers=headers)).json()["factors"]
+    push = next(f for f in factors if f["kind"] == "push")
+    assert (await client.delete(f"/api/v1/me/factors/{push['id']}", headers=headers)
+            ).status_code == 200
+    assert (await client.get("/api/v1/me/factors", headers=headers)).json()["factors"] == []
+    assert error_code(await device.call("GET", "/api/v1/authenticator/sessions")) == \
+        "SIGNIN_REQUIRED"

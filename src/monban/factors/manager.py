@@ -59,6 +59,9 @@ class FactorManager:
         if record is None or not await self._db.run(factor_store.remove, ctx.account.id,
                                                      factor_id):
             raise SignInError("NOT_FOUND")
+        removed = getattr(self.registry.get(record.kind), "removed", None)
+        if removed is not None:  # e.g. push: the device it belongs to is unlinked too
+            await removed(ctx, record)
         await self._audit(ctx, "factor.removed", record)
 
     async def prefer(self, ctx: FactorContext, factor_id: str) -> None:

@@ -55,6 +55,16 @@ def link_payload(origin: str, code: str) -> str:
     return f"monban-authenticator://link?server={quote(origin, safe='')}&code={code}"
 
 
+def _unlink(conn: Connection, ctx: FactorContext, device_id: str) -> None:
+    device = devices.remove(conn, ctx.account.id, device_id)
+    if device is None:
+        return
+    for record in factor_store.list_for(conn, ctx.account.id):
+        if record.id == device.totp_factor_id or (record.kind == "push"
+                                                  and record.credential_id == device.id):
+            factor_store.remove(conn, ctx.account.id, record.id)
+
+
 def _linked_factor(conn: Connection, link_id: str, account_id: str) -> FactorRecord | None:
     device_id = devices.linked_device(conn, link_id, account_id)
     if device_id is None:
@@ -110,6 +120,12 @@ class PushFactor:
             raise SignInError("INVALID_REQUEST", detail={"push": "not_linked_yet"})
         return record
 
+    async def removed(self, ctx: FactorContext, factor: FactorRecord) -> None:
+        """The push method was removed (two-step card): unlink its device entirely, so a
+        lost device can neither restrict sign-in, list sessions nor show codes that work."""
+        await self._deps.db.run(_unlink, ctx, factor.credential_id or "")
+
+    # Signing in --------------------------------------------------------------------------
     async def challenge(self, ctx: FactorContext, factor: FactorRecord) -> Challenge:
         setup = self._setup()
         device = await self._deps.db.run(devices.get, factor.credential_id or "", write=False)
