@@ -15,6 +15,8 @@ from monban.db.migrate import upgrade
 from monban.factors import registry
 from monban.factors.base import FactorDeps
 from monban.factors.manager import FactorManager
+from monban.mail.app_passwords import AppPasswords
+from monban.mail.login import MailLogins
 from monban.notify.delivery import build_senders
 from monban.notify.outbox import Outbox
 from monban.passwords.hasher import PasswordHasher
@@ -39,6 +41,8 @@ class Runtime:
     factors: FactorManager
     second_step: SecondStep
     outbox: Outbox
+    app_passwords: AppPasswords
+    mail_logins: MailLogins
 
     def close(self) -> None:
         self.hasher.close()
@@ -67,9 +71,11 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
                            hide_unknown_accounts=settings.hide_unknown_accounts)
     second_step = SecondStep(db, counters, clock, manager)
     signin.second_step, second_step.signin = second_step, signin
+    app_passwords = AppPasswords(db, clock, CodeHasher(secret_key))
     return Runtime(
         settings=settings, clock=clock, db=db, counters=counters, hasher=hasher,
         signin=signin, sessions=SessionService(db, clock),
         directory=Directory(db, hasher, clock), secret_key=secret_key, factors=manager,
-        second_step=second_step, outbox=outbox,
+        second_step=second_step, outbox=outbox, app_passwords=app_passwords,
+        mail_logins=MailLogins(db, counters, hasher, clock, app_passwords, second_step),
     )

@@ -58,6 +58,14 @@ class SecondStep:
         assert self.signin is not None, "the runtime links SecondStep to SignInService"
         return self.signin
 
+    def is_on(self, account: Account, settings: OrgSettings,
+              enrolled: Sequence[FactorRecord]) -> bool:
+        """Whether multi-factor authentication is on for the account: it has a usable second
+        factor, or its org requires one of it. (Mail clients then need app passwords.)"""
+        usable = self.manager.usable_of(enrolled, settings)
+        return (any(f.kind not in ALONE_IS_NOT_ENOUGH for f in usable)
+                or self._mfa_required(account, settings))
+
     def _mfa_required(self, account: Account, settings: OrgSettings) -> bool:
         role = account.role.value if account.role else None
         return (settings.mfa_required or account.must_enroll_mfa
