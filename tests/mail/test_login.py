@@ -29,7 +29,8 @@ async def test_without_mfa_the_account_password_works(client: httpx.AsyncClient,
 @pytest.mark.parametrize(("language", "text"), [
     ("en", "Multi-factor authentication is on: use an app-specific password in your mail "
            "client."),
-    ("ja", "多要素認証が有効なため、メールクライアントにはアプリ専用パスワードを使用してください。"),
+    ("ja", "多要素認証が有効なため、"
+           "メールクライアントにはアプリ専用パスワードを使用してください。"),
 ])
 async def test_with_mfa_the_account_password_needs_an_app_password(
         client: httpx.AsyncClient, member: Account, clock: FrozenClock, runtime: Runtime,
