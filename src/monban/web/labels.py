@@ -14,6 +14,7 @@ NOTICES = {
     "language_saved": N_("Your language has been changed."),
     "session_ended": N_("The session has been ended."),
     "sessions_ended": N_("Your other sessions have been ended."),
+    "app_password_revoked": N_("The app password has been revoked."),
     "ip_added": N_("The IP address has been added."),
     "ip_removed": N_("The IP address has been removed."),
     "password_changed": N_("Your password has been changed. Your other sessions were ended."),

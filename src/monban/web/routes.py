@@ -10,6 +10,7 @@ from starlette.staticfiles import StaticFiles
 from monban.web import (
     pages_admin,
     pages_admin_mfa,
+    pages_app_passwords,
     pages_diagnose,
     pages_factors,
     pages_help,
@@ -34,4 +35,5 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router)
     app.include_router(pages_support.router)
     app.include_router(pages_recovery.router)
+    app.include_router(pages_app_passwords.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
