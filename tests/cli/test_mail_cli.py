@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
-from tests.cli.test_cli import env, fails, run  # noqa: F401 (env is a fixture)
+import pytest
+
+from tests.cli.test_cli import fails, run
+
+pytestmark = pytest.mark.usefixtures("env")
 
 
-def test_create_list_and_revoke(env: dict[str, str]) -> None:
+def test_create_list_and_revoke() -> None:
     run("org", "create", "Acme", "--slug", "acme")
     run("user", "create", "--email", "m@acme.example", "--name", "M", "--org", "acme",
         "--password", "member password")

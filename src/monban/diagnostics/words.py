@@ -71,6 +71,7 @@ POLICY_LABELS = {
     "daily_signin_limit": N_("Daily sign-in limit"),
     "concurrent_session_limit": N_("Concurrent session limit"),
     "second_factor": N_("Second step"),
+    "mail_app_password": N_("App-specific password"),
 }
 
 FACTOR_LABELS = {

@@ -39,6 +39,8 @@ from monban.store import factors as factor_store
 from monban.store.counters import Counters
 from monban.store.ip_rules import IpRule
 
+APP_PASSWORD_STEP = "mail_app_password"  # noqa: S105 - a trace step name
+"""The trace step that says whether an app password was used, or was needed (diagnostics)."""
 NOT_FOR_MAIL = frozenset({"daily_signin_limit"})
 """Web sign-in policies that mail logins skip (see the module's text)."""
 
@@ -112,7 +114,7 @@ class MailLogins:
                                       self._app_passwords.digest(secret), now, protocol,
                                       str(request.ip))
             if used is not None:
-                ctx.note("app_password", True, name=used.name)
+                ctx.note(APP_PASSWORD_STEP, True, name=used.name)
                 await lockout.succeeded(self._counters, keys)
                 return MailLogin(account, "app_password", used.id)
         verdict = await self._hasher.verify(account.password_hash, normalise(secret))
@@ -122,6 +124,7 @@ class MailLogins:
             raise SignInError("INVALID_CREDENTIALS")
         if self._second_step.is_on(account, settings, loaded.factors):
             ctx.note("password", True, mfa=True)
+            ctx.note(APP_PASSWORD_STEP, False, mfa=True)
             await lockout.abandoned(self._counters, keys, self._clock.now())
             raise SignInError("APP_PASSWORD_REQUIRED")
         ctx.note("password", True, mfa=False)
