@@ -22,6 +22,7 @@ from monban.notify.outbox import Outbox
 from monban.passwords.hasher import PasswordHasher
 from monban.sessions.service import SessionService
 from monban.signin.flow import SignInService
+from monban.signin.passwordless import Passwordless
 from monban.signin.second_step import SecondStep
 from monban.store.counters import Counters
 from monban.store.sql_counters import SqlCounters
@@ -43,6 +44,7 @@ class Runtime:
     outbox: Outbox
     app_passwords: AppPasswords
     mail_logins: MailLogins
+    passwordless: Passwordless
 
     def close(self) -> None:
         self.hasher.close()
@@ -78,4 +80,5 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
         directory=Directory(db, hasher, clock), secret_key=secret_key, factors=manager,
         second_step=second_step, outbox=outbox, app_passwords=app_passwords,
         mail_logins=MailLogins(db, counters, hasher, clock, app_passwords, second_step),
+        passwordless=Passwordless(db, counters, clock, deps.codes, deps.senders, signin),
     )

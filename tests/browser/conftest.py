@@ -42,6 +42,7 @@ ACCOUNTS = {
     "trust": ("acme", "trust@acme.example", Role.MEMBER, "en"),
     "codes": ("acme", "codes@acme.example", Role.MEMBER, "en"),
     "mail": ("acme", "mail@acme.example", Role.MEMBER, "ja"),
+    "passwordless": ("acme", "passwordless@acme.example", Role.MEMBER, "en"),
 }
 MAIL_TOKEN = "browser-tests-mail-servers-token"  # noqa: S105
 

@@ -35,6 +35,8 @@ EVENTS = {
     "signin.success": N_("Signed in"),
     "signin.password": N_("Sign-in attempt"),
     "signin.identifier": N_("Sign-in attempt (identifier)"),
+    "signin.code": N_("Sign-in attempt (code)"),
+    "signin.code_sent": N_("Sign-in code sent"),
     "session.ended": N_("Session ended"),
     "session.ended_others": N_("Other sessions ended"),
     "account.created": N_("Account created"),

@@ -21,6 +21,7 @@ from monban.web import (
     pages_recovery,
     pages_security,
     pages_signin,
+    pages_signin_code,
     pages_support,
     pages_troubleshoot,
 )
@@ -36,4 +37,5 @@ def install(app: FastAPI) -> None:
     app.include_router(pages_support.router)
     app.include_router(pages_recovery.router)
     app.include_router(pages_app_passwords.router)
+    app.include_router(pages_signin_code.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
