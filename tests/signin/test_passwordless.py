@@ -164,3 +164,12 @@ async def test_an_unknown_hidden_identifier_gets_the_same_answer(
     assert sent.status_code == 200 and sent.json()["sent_to"] == "n•••@acme.example"
     assert await runtime.outbox.latest(1, target="nobody@acme.example") == []
     assert error_code(await _verify(client, flow_id, "123456")) == "INVALID_OTP"
+
+
+async def test_a_hidden_unknown_identifier_is_refused_like_a_member(
+        client: httpx.AsyncClient, org, runtime: Runtime,  # type: ignore[no-untyped-def]
+        set_org: Updater) -> None:
+    await runtime.directory.add_domain(org, "acme.example")
+    await set_org(hide_account_existence=True, passwordless_allowed=False)
+    refused = await _send(client, await _start(client, "nobody@acme.example"))
+    assert refused.status_code == 403 and error_code(refused) == "SIGNIN_METHOD_NOT_ALLOWED"

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from monban.accounts.identifiers import classify
+from monban.accounts.identifiers import classify, email_domain
 from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
 from monban.clock import Clock
@@ -32,7 +32,7 @@ from monban.signin.flow import PASSWORD, Loaded, SignedIn, SignInService, load
 from monban.signin.policies import plan
 from monban.signin.request_info import RequestInfo
 from monban.signin.second_step import ALONE_IS_NOT_ENOUGH, SecondStepRequired
-from monban.store import audit, flows
+from monban.store import audit, flows, orgs
 from monban.store.counters import Counters
 from monban.store.otp_challenges import Scope
 
@@ -91,7 +91,9 @@ class Passwordless:
         typed = str(flow.data.get("identifier") or "")
         expires_at = now + TTL
         if account is None:
-            # An unknown identifier whose existence the org hides: the same answer, no code.
+            # An unknown identifier whose existence the org hides: the answer a member of
+            # that org would get (the org's switch, its hosted mail domains), and no code.
+            await self._as_if_known(typed)
             return CodeSent(flow_id, mask(typed), int(RESEND_AFTER.total_seconds()),
                             expires_at)
         ctx = self._signin.context(loaded, request, now)
@@ -154,6 +156,19 @@ class Passwordless:
         return await self._signin.after_password(flow, account, settings, request, ctx,
                                                  loaded.factors, first_amr=AMR[channel],
                                                  used_kind=channel)
+
+    async def _as_if_known(self, typed: str) -> None:
+        parsed = classify(typed)
+        domain = email_domain(parsed) if parsed else None
+        org = await self._db.run(orgs.for_domain, domain, write=False) if domain else None
+        if org is None:
+            return
+        if not org.settings.passwordless_allowed:
+            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "code",
+                                                                   "reason": "org"})
+        if domain in org.settings.mail_hosted_domains:
+            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "code",
+                                                                   "reason": "mail_hosted"})
 
     def _only_second_factor(self, loaded: Loaded) -> frozenset[str]:
         """The kind of the account's second factors when they are all of one kind."""
