@@ -15,6 +15,19 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# The mail tests run Debian's Dovecot and nginx's mail proxy.
+if [ ! -x /usr/sbin/dovecot ] || [ ! -e /usr/lib/nginx/modules/ngx_mail_module.so ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's dovecot-imapd and nginx (mail module) for the mail tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd nginx-light \
+      libnginx-mod-mail >/dev/null
+  else
+    echo "dovecot/nginx are missing: apt-get install dovecot-imapd nginx-light libnginx-mod-mail" >&2
+    exit 1
+  fi
+fi
+
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 python3 -m ruff check src tests bench
 python3 -m mypy

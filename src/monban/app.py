@@ -14,9 +14,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from monban import __version__
 from monban.api import admin as admin_api
+from monban.api import app_passwords as app_passwords_api
 from monban.api import authenticator as authenticator_api
 from monban.api import diagnostics as diagnostics_api
 from monban.api import factors as factors_api
+from monban.api import mail as mail_api
 from monban.api import me as me_api
 from monban.api import recovery as recovery_api
 from monban.api import signin as signin_api
@@ -65,6 +67,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.include_router(recovery_api.router)
     app.include_router(support_api.router)
     app.include_router(authenticator_api.router)
+    app.include_router(app_passwords_api.router)
+    app.include_router(mail_api.router)
     _include_pages(app)
 
     app.add_exception_handler(SignInError, _signin_error)

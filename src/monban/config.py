@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     smtp_from: str = "monban@localhost"
     smtp_starttls: bool = True
 
+    mail_auth_token: str = ""
+    """Shared secret that mail servers (nginx's mail proxy, Dovecot's checkpassword) present
+    to ask Monban about a mail login; empty: the mail login endpoints are off."""
+    mail_backend_imap: str = ""
+    """host:port of the IMAP server behind nginx's mail proxy (nginx auth_http answers it)."""
+    mail_backend_pop3: str = ""
+    mail_backend_smtp: str = ""
+
     flow_ttl_seconds: int = 900
     max_body_bytes: int = 64 * 1024
     cookie_secure: bool | None = None

@@ -19,12 +19,15 @@ from monban.devices.setup import AuthenticatorSetup
 from monban.factors import registry
 from monban.factors.base import FactorDeps
 from monban.factors.manager import FactorManager
+from monban.mail.app_passwords import AppPasswords
+from monban.mail.login import MailLogins
 from monban.notify.delivery import build_senders
 from monban.notify.fanout import build_fanout
 from monban.notify.outbox import Outbox
 from monban.passwords.hasher import PasswordHasher
 from monban.sessions.service import SessionService
 from monban.signin.flow import SignInService
+from monban.signin.passwordless import Passwordless
 from monban.signin.second_step import SecondStep
 from monban.store.counters import Counters
 from monban.store.sql_counters import SqlCounters
@@ -44,6 +47,9 @@ class Runtime:
     factors: FactorManager
     second_step: SecondStep
     outbox: Outbox
+    app_passwords: AppPasswords
+    mail_logins: MailLogins
+    passwordless: Passwordless
     authenticator: Any = None
     """devices.service.DeviceService (issue #4: Monban Authenticator)."""
     qr_signin: Any = None
@@ -79,12 +85,15 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
     signin.second_step, second_step.signin = second_step, signin
     devices = DeviceService(db, clock, deps.sealer, deps.codes, counters, setup,
                             settings.webauthn_rp_name)
+    app_passwords = AppPasswords(db, clock, CodeHasher(secret_key))
     return Runtime(
         settings=settings, clock=clock, db=db, counters=counters, hasher=hasher,
         signin=signin, sessions=SessionService(db, clock),
         directory=Directory(db, hasher, clock), secret_key=secret_key, factors=manager,
         second_step=second_step, outbox=outbox, authenticator=devices,
-        qr_signin=QrSignInService(devices, signin),
+        qr_signin=QrSignInService(devices, signin), app_passwords=app_passwords,
+        mail_logins=MailLogins(db, counters, hasher, clock, app_passwords, second_step),
+        passwordless=Passwordless(db, counters, clock, deps.codes, deps.senders, signin),
     )
 
 

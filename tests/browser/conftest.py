@@ -41,7 +41,10 @@ ACCOUNTS = {
     "totp": ("acme", "totp@acme.example", Role.MEMBER, "ja"),
     "trust": ("acme", "trust@acme.example", Role.MEMBER, "en"),
     "codes": ("acme", "codes@acme.example", Role.MEMBER, "en"),
+    "mail": ("acme", "mail@acme.example", Role.MEMBER, "ja"),
+    "passwordless": ("acme", "passwordless@acme.example", Role.MEMBER, "en"),
 }
+MAIL_TOKEN = "browser-tests-mail-servers-token"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     run_async(_seed(settings))
     port = _free_port()
     env = {**os.environ, "MONBAN_DATA_DIR": str(data_dir), "MONBAN_ARGON2_MEMORY_KIB": "1024",
-           "MONBAN_ARGON2_TIME_COST": "1", "MONBAN_AUTHENTICATOR_APP_NAME": "OneAuth"}
+           "MONBAN_ARGON2_TIME_COST": "1", "MONBAN_AUTHENTICATOR_APP_NAME": "OneAuth",
+           "MONBAN_MAIL_AUTH_TOKEN": MAIL_TOKEN}
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "monban.app:create_app", "--factory",

@@ -59,11 +59,10 @@ async def test_placeholders_are_filled(browser_for: BrowserFactory) -> None:
     assert expected in page_text(page.text)
 
 
-async def test_actions_say_plainly_what_is_not_there_yet(browser_for: BrowserFactory) -> None:
+async def test_actions_link_to_where_the_fix_is(browser_for: BrowserFactory) -> None:
     page = await browser_for(lang="en").get("/help/errors/APP_PASSWORD_REQUIRED")
-    text = page_text(page.text)
-    assert "App-specific passwords are not available yet" in text
-    assert ACTION_LINK.findall(page.text) == ["/account/security"]
+    assert "Generate an app-specific password" in page_text(page.text)
+    assert ACTION_LINK.findall(page.text) == ["/account/app-passwords", "/account/security"]
     reset = await browser_for(lang="ja").get("/help/errors/SIGNIN_ATTEMPTS_EXCEEDED")
     assert "/recover" in ACTION_LINK.findall(reset.text)  # self-service reset is there now
     assert "パスワードをリセットする" in page_text(reset.text)

@@ -53,6 +53,12 @@ class OrgSettings(BaseModel):
     authenticator_min_version: str = Field(default="", max_length=32,
                                            pattern=r"^$|^[0-9]+(\.[0-9]+){0,3}$")
     """Oldest authenticator app version members may sign in with ("" = the server's)."""
+    passwordless_allowed: bool = True
+    """Members may sign in with a one-time code sent to their email address or mobile number
+    instead of the password (the second step, if any, still applies)."""
+    mail_hosted_domains: list[str] = Field(default_factory=list)
+    """Email domains whose mailboxes this org hosts: a sign-in code is never sent to them
+    (reading that mail needs the very sign-in the code is for)."""
 
     self_reset_allowed: bool = True
     """Members may reset a forgotten password themselves (else SELF_RESET_NOT_ALLOWED)."""
@@ -79,6 +85,14 @@ class OrgSettings(BaseModel):
         if unknown:
             raise ValueError(f"unknown roles {sorted(unknown)}")
         return sorted(set(value))
+
+    @field_validator("mail_hosted_domains")
+    @classmethod
+    def _domains(cls, value: list[str]) -> list[str]:
+        cleaned = {d.strip().lower().lstrip("@") for d in value if d.strip()}
+        if any("@" in d or " " in d or "." not in d for d in cleaned):
+            raise ValueError("domains look like example.com")
+        return sorted(cleaned)
 
     @field_validator("allowed_factors")
     @classmethod

@@ -124,3 +124,19 @@ class FactorEnroll(Strict):
 class FactorConfirm(Strict):
     response: dict[str, Any] = Field(default_factory=dict)
     trust_browser: bool = False
+
+
+class NewAppPassword(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    """Which mail client it is for ("Thunderbird on my laptop")."""
+    current_password: str = Field(max_length=1024)
+    """Proved again first: a stolen session must not be able to mint a lasting mail login."""
+
+
+class MailLoginCheck(Strict):
+    username: str = Field(min_length=1, max_length=320)
+    password: str = Field(max_length=1024)
+    protocol: str = Field(max_length=16)
+    """imap, pop3, smtp (or submission), caldav or carddav."""
+    client_ip: str = Field(max_length=45)
+    """The mail client's address as the mail server saw it."""

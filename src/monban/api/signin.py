@@ -82,6 +82,29 @@ async def submit_password(flow_id: str, body: SubmitPassword, request: Request) 
     return _signed_in(request, result)
 
 
+class SubmitCode(Strict):
+    code: str = Field(max_length=20)
+    keep_signed_in: bool | None = None
+
+
+@router.post("/flows/{flow_id}/code")
+async def send_signin_code(flow_id: str, request: Request) -> Any:
+    """Passwordless: send a one-time code to the account's email address (or mobile number,
+    when that was typed or there is no usable address) instead of asking for the password.
+    SIGNIN_METHOD_NOT_ALLOWED when the org switched it off or hosts that address's mail."""
+    sent = await _runtime(request).passwordless.send_code(flow_id, request_info(request))
+    return {"sent_to": sent.sent_to, "resend_after": sent.resend_after,
+            "expires_at": sent.expires_at.isoformat()}
+
+
+@router.post("/flows/{flow_id}/code/verify")
+async def verify_signin_code(flow_id: str, body: SubmitCode, request: Request) -> Any:
+    """The code in place of the password; then the second step, if due, else the session."""
+    result = await _runtime(request).passwordless.submit_code(
+        flow_id, body.code, request_info(request), body.keep_signed_in)
+    return _signed_in(request, result)
+
+
 class NewPassword(Strict):
     password: str = Field(max_length=1024)
 

@@ -9,6 +9,7 @@ from monban.factors.base import Enrollment, FactorRecord
 from monban.factors.one_time_codes import mask
 from monban.sessions.device import describe
 from monban.signin.second_step import SecondStepRequired
+from monban.store.app_passwords import AppPassword
 from monban.store.audit import AuditEvent
 from monban.store.flows import Flow
 from monban.store.ip_rules import IpRule
@@ -83,3 +84,12 @@ def trusted_browser_view(browser: TrustedBrowser) -> dict[str, Any]:
             "trusted_at": browser.created_at.isoformat(),
             "expires_at": browser.expires_at.isoformat(),
             "last_used_at": browser.last_used_at.isoformat()}
+
+
+def app_password_view(password: AppPassword) -> dict[str, Any]:
+    return {"id": password.id, "name": password.name,
+            "created_at": password.created_at.isoformat(),
+            "last_used_at": password.last_used_at.isoformat() if password.last_used_at
+            else None,
+            "last_used_protocol": password.last_used_protocol,
+            "last_used_ip": password.last_used_ip}

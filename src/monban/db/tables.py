@@ -359,3 +359,19 @@ signin_restrictions = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 """Accounts whose owner turned "restrict sign-in" on from the app (SIGNIN_RESTRICTED)."""
+
+
+# Mail clients: app-specific passwords ------------------------------------------------------
+app_passwords = Table(
+    "app_passwords", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Column("last_used_protocol", String(16), nullable=True),
+    Column("last_used_ip", String(45), nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)

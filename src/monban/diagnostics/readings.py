@@ -65,6 +65,17 @@ def sentence(ctx: Context, policy: str, passed: bool, values: Mapping[str, Any])
         if passed:
             return say(N_("Second step passed: %(factor)s."), factor=factor)
         return say(N_("The answer to the second step was wrong (%(factor)s)."), factor=factor)
+    if policy == "signin_code":
+        if passed:
+            return say(N_("A sign-in code sent by %(channel)s was entered."),
+                       channel=str(v.get("channel", "?")).upper())
+        return say(N_("The sign-in code was wrong or had expired."))
+    if policy == "mail_app_password":
+        if passed:
+            return say(N_("The mail client used the app-specific password %(name)s."),
+                       name=v.get("name", "?"))
+        return say(N_("The account password was right, but multi-factor authentication is "
+                      "on: a mail client must use an app-specific password."))
     return generic(policy, passed, values)
 
 

@@ -144,7 +144,8 @@ def _zone(name: str) -> ZoneInfo:
 
 def _events(conn: Connection, q: Query) -> list[AuditEvent]:
     t = audit_events.c
-    statement = (select(audit_events).where(t.event.like("signin.%"))
+    statement = (select(audit_events)
+                 .where(t.event.like("signin.%") | (t.event == "mail.login"))
                  .order_by(t.id.desc()).limit(max(1, min(q.limit, 500))))
     if q.event_id is not None:
         statement = statement.where(t.id == q.event_id)
@@ -175,7 +176,7 @@ def _history(conn: Connection, account_id: str, events: Sequence[AuditEvent]
     start = min(e.at for e in events) - timedelta(days=1)
     rows = conn.execute(select(audit_events).where(
         (t.account_id == account_id) & (t.at >= start) & (t.at <= max(e.at for e in events))
-        & (t.event.like("signin.%") | t.event.like("reauth.%")))
+        & (t.event.like("signin.%") | t.event.like("reauth.%") | (t.event == "mail.login")))
         .order_by(t.id.desc()).limit(HISTORY_LIMIT))
     return [AuditEvent(**row._mapping) for row in reversed(list(rows))]
 

@@ -173,6 +173,12 @@ def _second_factor(ctx: Context, v: Mapping[str, Any]) -> Verdict:
                                "member's two-step verification."))))
 
 
+def _mail_app_password(ctx: Context, v: Mapping[str, Any]) -> Verdict:
+    return Verdict(who=(say(N_("The member: generate an app-specific password (security page, "
+                              "App passwords for mail clients) and enter it in the mail client "
+                              "instead of the account password.")),))
+
+
 READERS: dict[str, Reader] = {
     "allowed_ips": _allowed_ips,
     "attempt_lockout": _lockout,
@@ -181,6 +187,7 @@ READERS: dict[str, Reader] = {
     "daily_signin_limit": _daily,
     "concurrent_session_limit": _sessions,
     "second_factor": _second_factor,
+    "mail_app_password": _mail_app_password,
 }
 
 

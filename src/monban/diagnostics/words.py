@@ -71,6 +71,8 @@ POLICY_LABELS = {
     "daily_signin_limit": N_("Daily sign-in limit"),
     "concurrent_session_limit": N_("Concurrent session limit"),
     "second_factor": N_("Second step"),
+    "mail_app_password": N_("App-specific password"),
+    "signin_code": N_("Sign-in code"),
 }
 
 FACTOR_LABELS = {

@@ -165,9 +165,12 @@ class SignInService:
 
     async def after_password(self, flow: flows.Flow, account: Account, settings: OrgSettings,
                              request: RequestInfo, ctx: PolicyContext,
-                             factors: list[FactorRecord]) -> SignedIn | SecondStepRequired:
-        """The password is proven (or was just replaced, signin/password_change.py): the
-        second step if one is due, else the session."""
+                             factors: list[FactorRecord], *,
+                             first_amr: tuple[str, ...] = ("pwd",),
+                             used_kind: str | None = None) -> SignedIn | SecondStepRequired:
+        """The first step is proven (the password, perhaps just replaced by
+        signin/password_change.py, or a sign-in code: signin/passwordless.py): the second
+        step if one is due, else the session."""
         if ctx.restricted:  # no push, SMS or code is sent for a restricted account (#4)
             try:
                 await NotRestricted().check(ctx)
@@ -176,10 +179,12 @@ class SignInService:
                 raise
         if self.second_step is not None:
             required = await self.second_step.required(flow, account, settings, request,
-                                                       ctx.now, factors)
+                                                       ctx.now, factors, first_amr=first_amr,
+                                                       used_kind=used_kind)
             if required is not None:
                 return required
-        return await self.complete(flow, (PASSWORD,), account, settings, request, ctx, ["pwd"])
+        return await self.complete(flow, (PASSWORD,), account, settings, request, ctx,
+                                   list(first_amr))
 
     async def complete(self, flow: flows.Flow, from_states: tuple[str, ...], account: Account,
                        settings: OrgSettings, request: RequestInfo, ctx: PolicyContext,
@@ -276,11 +281,12 @@ class SignInService:
             await ctx.undo.pop()()
 
     async def fail(self, error: SignInError, flow: flows.Flow, account: Account | None,
-                    request: RequestInfo, ctx: PolicyContext) -> None:
+                   request: RequestInfo, ctx: PolicyContext, event_name: str = "signin.password"
+                   ) -> None:
         if account is not None:
             error.language = account.language
         event = audit.AuditEvent(
-            at=ctx.now, event="signin.password", outcome="failure", code=error.code,
+            at=ctx.now, event=event_name, outcome="failure", code=error.code,
             account_id=account.id if account else None,
             org_id=account.org_id if account else None,
             identifier=account.label if account else flow.data.get("identifier"),

@@ -58,6 +58,14 @@ class SecondStep:
         assert self.signin is not None, "the runtime links SecondStep to SignInService"
         return self.signin
 
+    def is_on(self, account: Account, settings: OrgSettings,
+              enrolled: Sequence[FactorRecord]) -> bool:
+        """Whether multi-factor authentication is on for the account: it has a usable second
+        factor, or its org requires one of it. (Mail clients then need app passwords.)"""
+        usable = self.manager.usable_of(enrolled, settings)
+        return (any(f.kind not in ALONE_IS_NOT_ENOUGH for f in usable)
+                or self._mfa_required(account, settings))
+
     def _mfa_required(self, account: Account, settings: OrgSettings) -> bool:
         role = account.role.value if account.role else None
         return (settings.mfa_required or account.must_enroll_mfa
@@ -65,10 +73,17 @@ class SecondStep:
 
     async def required(self, flow: flows.Flow, account: Account, settings: OrgSettings,
                        request: RequestInfo, now: datetime,
-                       enrolled: Sequence[FactorRecord]) -> SecondStepRequired | None:
-        """After the password: what, if anything, is still to prove."""
-        usable = self.manager.usable_of(enrolled, settings)
+                       enrolled: Sequence[FactorRecord], *,
+                       first_amr: Sequence[str] = ("pwd",), used_kind: str | None = None
+                       ) -> SecondStepRequired | None:
+        """After the first step (the password, or a sign-in code sent by `used_kind`, which
+        then cannot be the second step too): what, if anything, is still to prove."""
+        every = self.manager.usable_of(enrolled, settings)
+        usable = _usable(every, used_kind)
         strong = [f for f in usable if f.kind not in ALONE_IS_NOT_ENOUGH]
+        if not strong and any(f.kind not in ALONE_IS_NOT_ENOUGH for f in every):
+            # The first step's code came by the only second factor: one phone is one factor.
+            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"reason": "same_factor"})
         required = self._mfa_required(account, settings)
         if not strong and not required:
             return None
@@ -76,7 +91,7 @@ class SecondStep:
                 trusted_browsers.is_trusted, account.id, request.device_id, now):
             return None
         state = MFA if strong else MFA_ENROLL
-        data = {**flow.data, "amr": ["pwd"], "challenges": {}}
+        data = {**flow.data, "amr": list(first_amr), "challenges": {}, "used_kind": used_kind}
         if not await self._db.run(flows.advance, flow.id, ("password",), state, now,
                                   data=data, keep_signed_in=flow.keep_signed_in):
             raise SignInError("FLOW_EXPIRED")
@@ -87,7 +102,8 @@ class SecondStep:
                        ) -> tuple[Loaded, SecondStepRequired]:
         """A flow already waiting for its second step, as `required` described it."""
         loaded, _ = await self._flow(flow_id, (MFA, MFA_ENROLL), request)
-        usable = self.manager.usable_of(loaded.factors, loaded.settings)
+        usable = _usable(self.manager.usable_of(loaded.factors, loaded.settings),
+                         loaded.flow.data.get("used_kind"))
         state = loaded.flow.state
         return loaded, SecondStepRequired(
             flow_id, state, _ordered(usable) if state == MFA else [],
@@ -154,7 +170,8 @@ class SecondStep:
                               ) -> tuple[Loaded, FactorContext, FactorRecord]:
         loaded, ctx = await self._flow(flow_id, (MFA,), request)
         record = await self._db.run(factor_store.get, ctx.account.id, factor_id, write=False)
-        if record is None or record.kind not in ctx.settings.allowed_factors:
+        if (record is None or record.kind not in ctx.settings.allowed_factors
+                or record.kind == loaded.flow.data.get("used_kind")):
             raise SignInError("NOT_FOUND", detail={"factor": factor_id[:40]})
         return loaded, ctx, record
 
@@ -201,6 +218,12 @@ class SecondStep:
         methods = [*loaded.flow.data.get("amr", ["pwd"]), amr, "mfa"]
         return await service.complete(loaded.flow, from_states, loaded.account,
                                       loaded.settings, request, policy_ctx, methods)
+
+
+def _usable(usable: Sequence[FactorRecord], used_kind: object) -> list[FactorRecord]:
+    """Without the kind that already carried the first step's code (one phone is one
+    factor, however many codes it receives)."""
+    return [f for f in usable if f.kind != used_kind]
 
 
 def _ordered(usable: Sequence[FactorRecord]) -> list[FactorRecord]:

@@ -53,9 +53,7 @@ ACTIONS = {
                                  post="/account/allowed-ips/add-current",
                                  post_label=N_("Allow my current IP address")),
     "security_page": Action("/account/security", N_("Open your security page")),
-    "app_password": Action("/account/security", N_("Open your security page"),
-                           N_("App-specific passwords are not available yet: they arrive in a "
-                              "later version of Monban.")),
+    "app_password": Action("/account/app-passwords", N_("Generate an app-specific password")),
     "reset_password": Action("/recover", N_("Reset your password"),
                              N_("A code is sent to your recovery email address or mobile "
                                 "number. Without one, ask your organization's administrator "

@@ -10,6 +10,7 @@ from starlette.staticfiles import StaticFiles
 from monban.web import (
     pages_admin,
     pages_admin_mfa,
+    pages_app_passwords,
     pages_authenticator,
     pages_diagnose,
     pages_factors,
@@ -21,6 +22,7 @@ from monban.web import (
     pages_recovery,
     pages_security,
     pages_signin,
+    pages_signin_code,
     pages_support,
     pages_troubleshoot,
 )
@@ -36,4 +38,6 @@ def install(app: FastAPI) -> None:
     app.include_router(pages_support.router)
     app.include_router(pages_recovery.router)
     app.include_router(pages_authenticator.router)
+    app.include_router(pages_app_passwords.router)
+    app.include_router(pages_signin_code.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
