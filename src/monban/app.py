@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
         rt: Runtime = request.app.state.runtime
         try:
             await rt.db.run(ping, write=False)
+            if rt.redis_counters is not None:
+                await rt.redis_counters.ping()
         except Exception:  # noqa: BLE001 - any failure means not ready
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return {"status": "ready"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +17,13 @@ class Settings(BaseSettings):
     database_url: str = ""
     """SQLAlchemy URL; empty means SQLite at <data_dir>/monban.sqlite3."""
     redis_url: str = ""
+    """redis://host:6379/0: counters (lockout, daily limit) live in Redis; empty: in the
+    database (they still hold across nodes sharing it)."""
+    redis_key_prefix: str = "monban:"
+    """Prefix of every Redis key and channel, so several installations can share one Redis."""
+    counters_when_redis_down: Literal["closed", "open"] = "closed"
+    """closed: sign-ins answer 503 SERVICE_UNAVAILABLE while Redis is unreachable; open: the
+    lockout and daily counts are skipped (each skip is audited) and sign-ins proceed."""
     secret_key: str = ""
     """Signs cookies. Empty: generated once and kept in <data_dir>/secret_key."""
     base_url: str = ""

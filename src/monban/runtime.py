@@ -22,6 +22,7 @@ from monban.sessions.service import SessionService
 from monban.signin.flow import SignInService
 from monban.signin.second_step import SecondStep
 from monban.store.counters import Counters
+from monban.store.redis_counters import RedisCounters, connect
 from monban.store.sql_counters import SqlCounters
 
 
@@ -39,6 +40,8 @@ class Runtime:
     factors: FactorManager
     second_step: SecondStep
     outbox: Outbox
+    redis_counters: RedisCounters | None = None
+    """Set when MONBAN_REDIS_URL is (issue #7): /readyz pings it."""
 
     def close(self) -> None:
         self.hasher.close()
@@ -52,7 +55,12 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
     db = Database(settings.sqlalchemy_url())
     if migrate:
         upgrade(db)
-    counters = SqlCounters(db)
+    counters: Counters = SqlCounters(db)
+    redis_counters = None
+    if settings.redis_url:  # issue #7: counters shared by every node through Redis
+        redis_counters = counters = RedisCounters(
+            connect(settings.redis_url), settings.redis_key_prefix,
+            settings.counters_when_redis_down, db, clock.now)
     hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost,
                             settings.argon2_parallelism, settings.hash_workers)
     secret_key = settings.resolved_secret_key()
@@ -71,5 +79,5 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
         settings=settings, clock=clock, db=db, counters=counters, hasher=hasher,
         signin=signin, sessions=SessionService(db, clock),
         directory=Directory(db, hasher, clock), secret_key=secret_key, factors=manager,
-        second_step=second_step, outbox=outbox,
+        second_step=second_step, outbox=outbox, redis_counters=redis_counters,
     )
