@@ -1,0 +1,103 @@
+"""Three real nodes on loopback ports sharing PostgreSQL + Redis: every limit of the seed
+page holds exactly, whichever node served which request."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from ipaddress import ip_address
+from pathlib import Path
+
+import httpx
+import pyotp
+import pytest
+
+from monban.accounts.org_settings import DEFAULT_SETTINGS
+from monban.factors.base import FactorContext
+from monban.runtime import Runtime
+from monban.signin.request_info import RequestInfo
+from monban.store import sessions
+from tests.cluster import PASSWORD, client, code_of, member_of, shared_cluster, spread
+from tests.nodes import Node
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def three(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[Node], Runtime]]:
+    root: Path = tmp_path_factory.mktemp("three")
+    with shared_cluster(root) as (cluster, seed):
+        nodes = cluster.start(3)
+        yield nodes, seed
+
+
+def _signin(http: httpx.AsyncClient, email: str, password: str = PASSWORD,
+            ip: str = "203.0.113.9") -> Callable[[Node, int], Awaitable[httpx.Response]]:
+    def call(node: Node, i: int) -> Awaitable[httpx.Response]:
+        return http.post(f"{node.url}/api/v1/signin/flows",
+                         json={"identifier": email, "password": password},
+                         headers={"x-forwarded-for": ip, "accept-language": "en"})
+    return call
+
+
+async def test_two_hundred_wrong_passwords_lock_at_exactly_the_threshold(
+        three: tuple[list[Node], Runtime]) -> None:
+    nodes, seed = three
+    _, account = await member_of(seed, "lockout", lockout_threshold=5)
+    async with client() as http:
+        results = await spread(nodes, 200, lambda node, i: http.post(
+            f"{node.url}/api/v1/signin/flows",
+            json={"identifier": account.email, "password": f"wrong {i:04}"},
+            headers={"x-forwarded-for": "203.0.113.9"}))
+        assert Counter(map(code_of, results)) == {"INVALID_CREDENTIALS": 5,
+                                                  "SIGNIN_ATTEMPTS_EXCEEDED": 195}
+        for node in nodes:  # locked on every node, even for the right password
+            right = await _signin(http, account.email or "")(node, 0)
+            assert code_of(right) == "SIGNIN_ATTEMPTS_EXCEEDED"
+
+
+async def test_daily_limit_of_five_admits_exactly_five_of_thirty(
+        three: tuple[list[Node], Runtime]) -> None:
+    nodes, seed = three
+    _, account = await member_of(seed, "daily", daily_signin_limit=5)
+    async with client() as http:
+        results = await spread(nodes, 30, _signin(http, account.email or ""))
+    assert Counter(map(code_of, results)) == {"OK": 5, "DAILY_SIGNIN_LIMIT": 25}
+
+
+async def test_session_limit_of_three_never_admits_a_fourth(
+        three: tuple[list[Node], Runtime]) -> None:
+    nodes, seed = three
+    _, account = await member_of(seed, "sessions", session_limit=3)
+    async with client() as http:
+        results = await spread(nodes, 20, _signin(http, account.email or ""))
+    assert Counter(r.status_code for r in results) == {200: 3, 409: 17}
+    assert Counter(map(code_of, results))["CONCURRENT_SESSION_LIMIT"] == 17
+    live = await seed.db.run(sessions.count_live, account.id, sessions.BROWSER,
+                             seed.clock.now(), 0)
+    assert live == 3
+
+
+async def test_one_backup_code_redeemed_a_hundred_times_succeeds_once(
+        three: tuple[list[Node], Runtime]) -> None:
+    nodes, seed = three
+    _, account = await member_of(seed, "backup", daily_signin_limit=0,
+                                 lockout_threshold=1000)
+    ctx = FactorContext(account=account, settings=DEFAULT_SETTINGS, now=seed.clock.now(),
+                        request=RequestInfo(ip=ip_address("127.0.0.1"), user_agent="test"))
+    totp = seed.factors.registry["totp"]
+    started = await totp.enroll(ctx, "Phone", {})
+    await totp.confirm(ctx, started.id, {"code": pyotp.TOTP(started.display["secret"]).now()})
+    paper = await seed.factors.registry["backup_code"].enroll(ctx, "Paper", {"count": 5})
+    assert paper.factor is not None
+    code, factor_id = paper.display["codes"][0], paper.factor.id
+    ips = [f"198.18.{i // 200}.{i % 200 + 1}" for i in range(100)]
+    async with client() as http:
+        flows = await spread(nodes, 100, lambda node, i: _signin(
+            http, account.email or "", ip=ips[i])(node, i))
+        assert {f.json()["state"] for f in flows} == {"mfa"}
+        results = await spread(nodes, 100, lambda node, i: http.post(
+            f"{node.url}/api/v1/signin/flows/{flows[i].json()['flow']['id']}/mfa/verify",
+            json={"factor_id": factor_id, "response": {"code": code}},
+            headers={"x-forwarded-for": ips[i]}))
+    assert Counter(map(code_of, results)) == {"OK": 1, "BACKUP_CODE_INVALID": 99}
