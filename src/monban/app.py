@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
             if sweeper is not None:
                 sweeper.cancel()
             if own:
+                if app.state.runtime.redis_counters is not None:
+                    await app.state.runtime.redis_counters.aclose()
                 app.state.runtime.close()
 
     app = FastAPI(title="Monban", version=__version__, lifespan=lifespan,
