@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
         try:
             await rt.db.run(ping, write=False)
             if rt.redis_counters is not None:
-                await rt.redis_counters.ping()
+                await rt.redis_counters.ready()
         except Exception:  # noqa: BLE001 - any failure means not ready
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return {"status": "ready"}

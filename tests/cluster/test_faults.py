@@ -171,6 +171,7 @@ async def test_redis_stopped_fails_closed_or_open_as_configured(tmp_path: Path) 
             # failing open: sign-ins proceed, wrong passwords are not counted, each skip is
             # audited
             assert code_of(await attempt(opened)) == "OK"
+            assert (await http.get(f"{opened.url}/readyz")).status_code == 200  # still serves
             for _ in range(4):
                 assert code_of(await attempt(opened, "wrong")) == "INVALID_CREDENTIALS"
             skipped = seed.db.transaction(lambda conn: conn.execute(

@@ -231,8 +231,17 @@ class RedisCounters:
 
     # -------------------------------------------------------------------------------------
     async def ping(self) -> None:
-        """Raises when Redis cannot be reached (for /readyz)."""
+        """Raises when Redis cannot be reached."""
         await self._redis.ping()
+
+    async def ready(self) -> None:
+        """For /readyz: raises when Redis cannot be reached and sign-ins would fail closed.
+        Failing open, the node still serves, so a load balancer must keep it in rotation."""
+        try:
+            await self.ping()
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            if self._when_down == "closed":
+                raise
 
     async def aclose(self) -> None:
         await self._redis.aclose()
