@@ -8,7 +8,7 @@ Keys (under the configured prefix, "monban:" by default):
   <prefix>day:<account>:<day> integer: successful sign-ins that day; expires after 3 days
 
 Times travel as integer milliseconds since the epoch (a Lua number holds them exactly).
-Standalone Redis or Sentinel: a multi-key script needs all its keys on one server.
+One Redis server (not Redis Cluster): a multi-key script needs all its keys on one server.
 
 When Redis cannot be reached, `when_down` decides: "closed" raises SERVICE_UNAVAILABLE (the
 sign-in answers 503 and nothing is checked), "open" skips the counting, lets the sign-in
