@@ -32,9 +32,9 @@ def redis_url() -> str:
 @contextmanager
 def shared_cluster(root: Path, redis: str | None = None, **env: str
                    ) -> Iterator[tuple[Cluster, Runtime]]:
-    """A cluster on a private PostgreSQL schema and (by default) the test Redis under a
-    prefix of its own; and an in-process runtime on the same database to seed it (its
-    counters stay in SQL: it never counts anything)."""
+    """A cluster on a private PostgreSQL schema and (by default; "" for none) the test
+    Redis under a prefix of its own; and an in-process runtime on the same database to seed
+    it (its counters stay in SQL: it never counts anything)."""
     redis = redis_url() if redis is None else redis
     with private_schema() as url:
         prefix = f"test:{uuid.uuid4().hex}:"

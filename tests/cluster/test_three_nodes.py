@@ -1,5 +1,5 @@
-"""Three real nodes on loopback ports sharing PostgreSQL + Redis: every limit of the seed
-page holds exactly, whichever node served which request."""
+"""Three real nodes on loopback ports sharing PostgreSQL + Redis (and PostgreSQL alone):
+every limit of the seed page holds exactly, whichever node served which request."""
 
 from __future__ import annotations
 
@@ -23,10 +23,14 @@ from tests.nodes import Node
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def three(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[Node], Runtime]]:
+@pytest.fixture(scope="module", params=["postgresql+redis", "postgresql"])
+def three(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[tuple[list[Node], Runtime]]:
+    """Three nodes with the counters in Redis, then three with the counters in PostgreSQL
+    (no Redis: they must hold across nodes all the same)."""
     root: Path = tmp_path_factory.mktemp("three")
-    with shared_cluster(root) as (cluster, seed):
+    redis = None if request.param == "postgresql+redis" else ""
+    with shared_cluster(root, redis=redis) as (cluster, seed):
         nodes = cluster.start(3)
         yield nodes, seed
 
