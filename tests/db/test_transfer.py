@@ -5,6 +5,7 @@ the same key), and the import refuses what would lose or mix data."""
 
 from __future__ import annotations
 
+import gzip
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,11 @@ async def test_sqlite_to_postgresql_keeps_every_row_and_sessions_work(
         try:
             assert import_file(target.db, export_file, target.secret_key).rows == counts.rows
             assert _everything(target) == before
+            # and back out of PostgreSQL (one REPEATABLE READ snapshot): the same file
+            again = tmp_path / "from-postgresql.jsonl.gz"
+            export(target.db, again, target.secret_key)
+            assert gzip.decompress(again.read_bytes()) == gzip.decompress(
+                export_file.read_bytes())
             async with _client(target) as client:
                 me = await client.get("/api/v1/me", headers=headers)
                 assert me.status_code == 200 and me.json()["account"]["id"] == account.id

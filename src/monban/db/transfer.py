@@ -85,6 +85,8 @@ def export(db: Database, path: Path, secret_key: str) -> Counts:
 
 
 def _export(conn: Connection, path: Path, secret_key: str) -> Counts:
+    if conn.dialect.name == "postgresql":  # one snapshot for every table, even while serving
+        conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
     counts = Counts()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with _open_write(path, fd) as out:
