@@ -47,10 +47,12 @@ async def counters(request: pytest.FixtureRequest, db: Database) -> AsyncIterato
     if request.node.callspec.params["db"] != "postgresql+redis":
         yield SqlCounters(db)
         return
-    redis = RedisCounters(connect(os.environ["MONBAN_TEST_REDIS_URL"]),
-                          prefix=f"test:{uuid.uuid4().hex}:", db=db)
-    yield redis
-    await redis.aclose()
+    client = connect(os.environ["MONBAN_TEST_REDIS_URL"])
+    prefix = f"test:{uuid.uuid4().hex}:"
+    yield RedisCounters(client, prefix=prefix, db=db)
+    async for key in client.scan_iter(match=f"{prefix}*"):  # the shared Redis stays clean
+        await client.delete(key)
+    await client.aclose()
 
 
 async def test_threshold_lock_and_back_off(counters: Counters) -> None:
