@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from redis import Redis
 
 from monban.accounts.model import Account, Org
 from monban.runtime import Runtime, build_runtime
@@ -46,6 +47,11 @@ def shared_cluster(root: Path, redis: str | None = None, **env: str
                 yield cluster, seed
         finally:
             seed.close()
+            if redis:  # the shared Redis stays clean
+                client = Redis.from_url(redis)
+                for key in client.scan_iter(match=f"{prefix}*", count=1000):
+                    client.delete(key)
+                client.close()
 
 
 async def member_of(seed: Runtime, slug: str, **settings: Any) -> tuple[Org, Account]:
