@@ -105,3 +105,21 @@ async def test_one_backup_code_redeemed_a_hundred_times_succeeds_once(
             json={"factor_id": factor_id, "response": {"code": code}},
             headers={"x-forwarded-for": ips[i]}))
     assert Counter(map(code_of, results)) == {"OK": 1, "BACKUP_CODE_INVALID": 99}
+
+
+async def test_one_flow_makes_one_session_whichever_nodes_answer(
+        three: tuple[list[Node], Runtime]) -> None:
+    nodes, seed = three
+    # no daily limit: 30 racing correct passwords would each count one for a moment
+    _, account = await member_of(seed, "flows", daily_signin_limit=0)
+    async with client() as http:
+        started = await http.post(f"{nodes[0].url}/api/v1/signin/flows",
+                                  json={"identifier": account.email})
+        flow_id = started.json()["flow"]["id"]
+        results = await spread(nodes, 30, lambda node, i: http.post(
+            f"{node.url}/api/v1/signin/flows/{flow_id}/password",
+            json={"password": PASSWORD}))
+    assert Counter(r.status_code for r in results) == {200: 1, 410: 29}
+    live = await seed.db.run(sessions.count_live, account.id, sessions.BROWSER,
+                             seed.clock.now(), 0)
+    assert live == 1
