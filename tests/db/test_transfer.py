@@ -131,3 +131,5 @@ def test_cli_export_then_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     again = runner.invoke(cli_app, ["import", str(tmp_path / "x.jsonl")])
     assert again.exit_code == 2 and "not empty" in again.output
     assert "acme" in runner.invoke(cli_app, ["org", "list"]).output
+    nowhere = runner.invoke(cli_app, ["export", str(tmp_path / "missing" / "x.jsonl")])
+    assert nowhere.exit_code == 2 and "cannot write" in nowhere.output

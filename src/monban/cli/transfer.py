@@ -21,6 +21,9 @@ def export_command(
     runtime = build_runtime(Settings())
     try:
         counts = export(runtime.db, file, runtime.secret_key)
+    except OSError as error:
+        typer.echo(f"error: cannot write {file}: {error.strerror}", err=True)
+        raise typer.Exit(2) from None
     finally:
         runtime.close()
     typer.echo(f"exported {counts} to {file}")
