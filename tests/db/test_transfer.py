@@ -131,5 +131,13 @@ def test_cli_export_then_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     again = runner.invoke(cli_app, ["import", str(tmp_path / "x.jsonl")])
     assert again.exit_code == 2 and "not empty" in again.output
     assert "acme" in runner.invoke(cli_app, ["org", "list"]).output
+    broken = tmp_path / "broken.jsonl"  # the same org twice: refused whole
+    lines = (tmp_path / "x.jsonl").read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith('{"table":"orgs"'))
+    broken.write_text("\n".join([*lines[:at + 2], lines[at + 1], *lines[at + 2:]]) + "\n")
+    monkeypatch.setenv("MONBAN_DATA_DIR", str(tmp_path / "third"))
+    refused = runner.invoke(cli_app, ["import", str(broken)])
+    assert refused.exit_code == 2 and "nothing was imported" in refused.output
+    assert "acme" not in runner.invoke(cli_app, ["org", "list"]).output
     nowhere = runner.invoke(cli_app, ["export", str(tmp_path / "missing" / "x.jsonl")])
     assert nowhere.exit_code == 2 and "cannot write" in nowhere.output

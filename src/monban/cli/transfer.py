@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from sqlalchemy.exc import DBAPIError
 
 from monban.cli.commands import app
 from monban.config import Settings
@@ -42,6 +43,10 @@ def import_command(
         counts = import_file(runtime.db, file, runtime.secret_key, replace=replace)
     except TransferError as error:
         typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    except DBAPIError as error:  # a row the database refused: nothing was written
+        typer.echo(f"error: the database refused a row, nothing was imported: "
+                   f"{type(error.orig).__name__}", err=True)
         raise typer.Exit(2) from None
     finally:
         runtime.close()
