@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
             if sweeper is not None:
                 sweeper.cancel()
             if own:
+                if app.state.runtime.redis_counters is not None:
+                    await app.state.runtime.redis_counters.aclose()
                 app.state.runtime.close()
 
     app = FastAPI(title="Monban", version=__version__, lifespan=lifespan,
@@ -89,6 +91,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
         rt: Runtime = request.app.state.runtime
         try:
             await rt.db.run(ping, write=False)
+            if rt.redis_counters is not None:
+                await rt.redis_counters.ready()
         except Exception:  # noqa: BLE001 - any failure means not ready
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return {"status": "ready"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +17,14 @@ class Settings(BaseSettings):
     database_url: str = ""
     """SQLAlchemy URL; empty means SQLite at <data_dir>/monban.sqlite3."""
     redis_url: str = ""
+    """redis://host:6379/0: counters (lockout, daily limit) live in Redis, and the
+    authenticator's push requests fan out through its pub/sub; empty: counters in the
+    database (they still hold across nodes sharing it) and fan-out in-process."""
+    redis_key_prefix: str = "monban:"
+    """Prefix of every Redis key and channel, so several installations can share one Redis."""
+    counters_when_redis_down: Literal["closed", "open"] = "closed"
+    """closed: sign-ins answer 503 SERVICE_UNAVAILABLE while Redis is unreachable; open: the
+    lockout and daily counts are skipped (each skip is audited) and sign-ins proceed."""
     secret_key: str = ""
     """Signs cookies. Empty: generated once and kept in <data_dir>/secret_key."""
     base_url: str = ""
@@ -31,8 +40,6 @@ class Settings(BaseSettings):
     """How long a push sign-in request or a QR sign-in code waits for the app."""
     device_signature_window_seconds: int = 300
     """Signed app requests older or newer than this are refused (clock skew allowance)."""
-    redis_key_prefix: str = "monban:"
-    """Prefix of every Redis key and pub/sub channel Monban uses."""
     trusted_proxies: list[str] = Field(default_factory=list)
     """Addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed."""
     hide_unknown_accounts: bool = False

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, and_, delete, or_
+from sqlalchemy import Connection, and_, delete, or_, text
 
 from monban.db.tables import attempt_counters, daily_signins, flows, sessions
 from monban.runtime import Runtime
@@ -34,9 +35,20 @@ class Swept:
     """one-time codes and used TOTP steps"""
     support_requests: int = 0
     """support requests expired (or done: their code was used)"""
+    skipped: bool = False
+    """another node was sweeping at that moment (PostgreSQL)"""
+
+
+SWEEP_LOCK = 0x6D6F6E62616E + 1
+"""Every node and worker sweeps on its own timer; on PostgreSQL one at a time sweeps (the
+others skip that round) so their DELETEs never deadlock each other. SQLite's IMMEDIATE
+transactions serialise them already, and a sweep is idempotent either way."""
 
 
 def sweep_now(conn: Connection, now: datetime) -> Swept:
+    if conn.dialect.name == "postgresql" and not conn.execute(
+            text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": SWEEP_LOCK}).scalar():
+        return Swept(0, 0, 0, 0, skipped=True)
     gone_flows = conn.execute(delete(flows).where(flows.c.expires_at < now - FLOW_GRACE))
     gone_sessions = conn.execute(delete(sessions).where(or_(
         sessions.c.ended_at < now - SESSION_KEEP, sessions.c.expires_at < now - SESSION_KEEP)))
@@ -59,6 +71,8 @@ async def sweep(runtime: Runtime) -> Swept:
 
 
 async def run_forever(runtime: Runtime) -> None:
+    # spread the nodes' and workers' timers so their rounds rarely meet
+    await asyncio.sleep(random.uniform(0, EVERY_SECONDS / 2))
     while True:
         await asyncio.sleep(EVERY_SECONDS)
         try:

@@ -30,6 +30,7 @@ from monban.signin.flow import SignInService
 from monban.signin.passwordless import Passwordless
 from monban.signin.second_step import SecondStep
 from monban.store.counters import Counters
+from monban.store.redis_counters import RedisCounters, connect
 from monban.store.sql_counters import SqlCounters
 
 
@@ -54,6 +55,8 @@ class Runtime:
     """devices.service.DeviceService (issue #4: Monban Authenticator)."""
     qr_signin: Any = None
     """devices.qr_signin.QrSignInService."""
+    redis_counters: RedisCounters | None = None
+    """Set when MONBAN_REDIS_URL is (issue #7): /readyz pings it."""
 
     def close(self) -> None:
         self.hasher.close()
@@ -67,7 +70,12 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
     db = Database(settings.sqlalchemy_url())
     if migrate:
         upgrade(db)
-    counters = SqlCounters(db)
+    counters: Counters = SqlCounters(db)
+    redis_counters = None
+    if settings.redis_url:  # issue #7: counters shared by every node through Redis
+        redis_counters = counters = RedisCounters(
+            connect(settings.redis_url), settings.redis_key_prefix,
+            settings.counters_when_redis_down, db, clock.now)
     hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost,
                             settings.argon2_parallelism, settings.hash_workers)
     secret_key = settings.resolved_secret_key()
@@ -94,6 +102,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
         qr_signin=QrSignInService(devices, signin), app_passwords=app_passwords,
         mail_logins=MailLogins(db, counters, hasher, clock, app_passwords, second_step),
         passwordless=Passwordless(db, counters, clock, deps.codes, deps.senders, signin),
+        redis_counters=redis_counters,
     )
 
 

@@ -124,7 +124,8 @@ def test_a_push_times_out(linked: Linked) -> None:
     time.sleep(PUSH_TTL + 0.5)
     late = run_app(linked.home, "approve", challenge["challenge_id"], "--number",
                    str(challenge["number"]))
-    assert late.returncode == 1 and "PUSH_TIMED_OUT" in late.stderr
+    assert late.returncode == 1 and "PUSH_TIMED_OUT" in late.stderr, (late.returncode,
+                                                                       late.stderr)
     refused = verify_push(linked.http, flow_id, factor_id)
     assert refused.status_code == 408 and refused.json()["error"]["code"] == "PUSH_TIMED_OUT"
 

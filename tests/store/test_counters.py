@@ -1,10 +1,12 @@
-"""The SQL counters, against SQLite and (when MONBAN_TEST_POSTGRES_URL is set) PostgreSQL:
-the same cases, atomic under racing callers."""
+"""The counters, against SQLite, PostgreSQL (when MONBAN_TEST_POSTGRES_URL is set) and
+PostgreSQL + Redis (MONBAN_TEST_REDIS_URL too): the same cases, atomic under racing callers."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +14,8 @@ import pytest
 
 from monban.db.database import Database
 from monban.db.migrate import upgrade
-from monban.store.counters import LockRule
+from monban.store.counters import Counters, LockRule
+from monban.store.redis_counters import RedisCounters, connect
 from monban.store.sql_counters import SqlCounters
 from tests.postgres import private_schema
 
@@ -21,8 +24,10 @@ RULE = LockRule(threshold=3, window=timedelta(hours=1), base=timedelta(minutes=5
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "postgresql+redis"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "postgresql+redis" and not os.environ.get("MONBAN_TEST_REDIS_URL"):
+        pytest.skip("MONBAN_TEST_REDIS_URL is not set (.ci/run sets it)")
     if request.param == "sqlite":
         database = Database(f"sqlite:///{tmp_path / 'c.sqlite3'}")
         upgrade(database)
@@ -36,8 +41,21 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         database.dispose()
 
 
-async def test_threshold_lock_and_back_off(db: Database) -> None:
-    counters = SqlCounters(db)
+@pytest.fixture
+async def counters(request: pytest.FixtureRequest, db: Database) -> AsyncIterator[Counters]:
+    """SqlCounters on the database, or RedisCounters under a prefix no other test uses."""
+    if request.node.callspec.params["db"] != "postgresql+redis":
+        yield SqlCounters(db)
+        return
+    client = connect(os.environ["MONBAN_TEST_REDIS_URL"])
+    prefix = f"test:{uuid.uuid4().hex}:"
+    yield RedisCounters(client, prefix=prefix, db=db)
+    async for key in client.scan_iter(match=f"{prefix}*"):  # the shared Redis stays clean
+        await client.delete(key)
+    await client.aclose()
+
+
+async def test_threshold_lock_and_back_off(counters: Counters) -> None:
     for _ in range(3):
         assert (await counters.take_attempts([("k", RULE)], NOW))[0].allowed
         await counters.record_failures([("k", RULE)], NOW)
@@ -52,8 +70,7 @@ async def test_threshold_lock_and_back_off(db: Database) -> None:
     assert (await counters.take_attempts([("k", RULE)], later))[0].allowed
 
 
-async def test_racing_reservations_never_pass_the_threshold(db: Database) -> None:
-    counters = SqlCounters(db)
+async def test_racing_reservations_never_pass_the_threshold(counters: Counters) -> None:
     slots = [s[0] for s in await asyncio.gather(
         *(counters.take_attempts([("r", RULE)], NOW) for _ in range(30)))]
     assert sum(s.allowed for s in slots) == 3
@@ -62,16 +79,14 @@ async def test_racing_reservations_never_pass_the_threshold(db: Database) -> Non
     assert (await counters.take_attempts([("r", RULE)], NOW))[0].allowed
 
 
-async def test_abandoned_reservations_expire(db: Database) -> None:
-    counters = SqlCounters(db)
+async def test_abandoned_reservations_expire(counters: Counters) -> None:
     for _ in range(3):
         await counters.take_attempts([("p", RULE)], NOW)
     assert (await counters.take_attempts([("p", RULE)], NOW))[0].busy
     assert (await counters.take_attempts([("p", RULE)], NOW + timedelta(seconds=31)))[0].allowed
 
 
-async def test_daily_counter_is_exact_under_races(db: Database) -> None:
-    counters = SqlCounters(db)
+async def test_daily_counter_is_exact_under_races(counters: Counters) -> None:
     results = await asyncio.gather(*(counters.consume_daily("a", "2026-05-01", 5)
                                      for _ in range(30)))
     assert sorted(r for r in results if r is not None) == [1, 2, 3, 4, 5]
@@ -80,8 +95,7 @@ async def test_daily_counter_is_exact_under_races(db: Database) -> None:
     assert await counters.consume_daily("a", "2026-05-01", 0) == 5  # 0 = no limit
 
 
-async def test_taking_several_keys_is_all_or_nothing(db: Database) -> None:
-    counters = SqlCounters(db)
+async def test_taking_several_keys_is_all_or_nothing(counters: Counters) -> None:
     for _ in range(3):
         await counters.take_attempts([("b", RULE)], NOW)
         await counters.record_failures([("b", RULE)], NOW)

@@ -3,7 +3,7 @@
 A store method is a plain function `fn(conn, ...)` over a SQLAlchemy Core Connection. `run`
 executes it inside one transaction: for SQLite on a single dedicated thread with the stdlib
 driver (one thread hop per transaction instead of aiosqlite's hop per statement: ~18k vs
-~2k lookups/s measured), for PostgreSQL on a small thread pool with psycopg2. Write
+~2k lookups/s measured), for PostgreSQL on a small thread pool with psycopg 3. Write
 transactions on SQLite begin IMMEDIATE, so read-modify-write sequences are serialised even
 across processes sharing one file.
 """
@@ -101,10 +101,21 @@ class Database:
             self._kept.conn = None
 
 
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03")
+"""SQLSTATEs of a server that is away: connection exceptions, admin/crash shutdown, cannot
+connect now (starting up, shutting down, in recovery)."""
+_UNAVAILABLE_WORDS = ("could not connect", "connection refused", "terminating connection",
+                      "server closed", "connection failed", "shutting down", "starting up",
+                      "recovery mode", "connection is lost", "connection is closed",
+                      "consuming input failed")
+
+
 def _is_unavailable(exc: DBAPIError) -> bool:
+    state = str(getattr(exc.orig, "sqlstate", None) or "")
+    if state.startswith(_UNAVAILABLE_STATES):
+        return True
     message = str(exc.orig).lower() if exc.orig is not None else ""
-    return any(word in message for word in ("could not connect", "connection refused",
-                                             "terminating connection", "server closed"))
+    return any(word in message for word in _UNAVAILABLE_WORDS)
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:

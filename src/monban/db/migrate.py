@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 
 from monban.db.database import Database
 
@@ -18,10 +19,18 @@ def alembic_config() -> Config:
     return config
 
 
+MIGRATION_LOCK = 0x6D6F6E62616E  # "monban": one advisory lock id for every installation
+
+
 def upgrade(db: Database) -> None:
+    """Several nodes (or `serve --workers N`) may start at once: on PostgreSQL they take turns
+    through an advisory lock, so only the first migrates and the others find the schema done;
+    on SQLite the IMMEDIATE write transaction does the same."""
     config = alembic_config()
     with db.engine.connect() as conn:
         conn.info["monban_write"] = True
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
         conn.commit()

@@ -28,6 +28,7 @@ from monban.db.database import Database
 from monban.db.tables import factor_enrollments
 from monban.errors import SignInError
 from monban.factors.base import Challenge, Enrollment, FactorContext, FactorDeps, FactorRecord
+from monban.store import accounts
 from monban.store import factors as factor_store
 from monban.store import otp_challenges as store
 from monban.store.ids import new_id, new_token
@@ -62,7 +63,10 @@ def _digest(codes: CodeHasher, scope: Scope, code: str) -> str:
 
 
 def issue(conn: Connection, codes: CodeHasher, scope: Scope, now: datetime) -> Issued:
-    """A fresh code for `scope`, or INVALID_REQUEST {"retry_after": s} within the cool-down."""
+    """A fresh code for `scope`, or INVALID_REQUEST {"retry_after": s} within the cool-down.
+    The account's row lock makes the cool-down check and the insert one step on PostgreSQL
+    (racing requests on several nodes send one code, not several)."""
+    accounts.lock(conn, scope.account_id)
     last = store.last_issued_at(conn, scope)
     if last is not None and now - last < RESEND_AFTER:
         wait = math.ceil((RESEND_AFTER - (now - last)).total_seconds())
@@ -191,6 +195,7 @@ class CodeFactor:
         together. A wrong code is counted on the enrolment (returned, not raised, so the
         count is kept)."""
         account_id = ctx.account.id
+        accounts.lock(conn, account_id)  # racing wrong codes are all counted (PostgreSQL)
         pending = factor_store.peek_enrollment(conn, enrollment_id, account_id, self.kind,
                                                ctx.now)
         if pending is None or not pending["target"]:

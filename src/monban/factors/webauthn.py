@@ -223,8 +223,8 @@ def _add(conn: Connection, record: FactorRecord, enrollment_id: str, now: dateti
 def _used(conn: Connection, factor_id: str, credential_id: str, sign_count: int,
           backed_up: bool, now: datetime) -> None:
     """Move the key's counter forward, re-checked inside the write transaction so two
-    concurrent uses of one assertion cannot both pass."""
-    current = factor_store.by_credential(conn, credential_id)
+    concurrent uses of one assertion cannot both pass (the row is locked on PostgreSQL)."""
+    current = factor_store.by_credential(conn, credential_id, lock=True)
     if current is None or current.id != factor_id:
         raise failed("unknown_credential")
     stored = int(current.data.get("sign_count", 0))

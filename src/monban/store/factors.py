@@ -42,8 +42,12 @@ def get(conn: Connection, account_id: str, factor_id: str) -> FactorRecord | Non
     return from_row(row) if row else None
 
 
-def by_credential(conn: Connection, credential_id: str) -> FactorRecord | None:
-    row = conn.execute(select(factors).where(factors.c.credential_id == credential_id)).first()
+def by_credential(conn: Connection, credential_id: str, *, lock: bool = False
+                  ) -> FactorRecord | None:
+    """lock: hold the row until the transaction ends (PostgreSQL; SQLite writers are serial),
+    so a read-check-write of its data cannot interleave with another node's."""
+    query = select(factors).where(factors.c.credential_id == credential_id)
+    row = conn.execute(query.with_for_update() if lock else query).first()
     return from_row(row) if row else None
 
 

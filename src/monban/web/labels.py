@@ -79,6 +79,7 @@ EVENTS = {
     "support.code_used": N_("Support: backup code used"),
     "support.denial_sent": N_("Support: denial sent"),
     "support.expired": N_("Support request expired"),
+    "counters.skipped": N_("Sign-in not counted: Redis unavailable (failing open)"),
 }
 
 OUTCOMES = {"success": N_("Succeeded"), "failure": N_("Failed")}
