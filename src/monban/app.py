@@ -17,6 +17,8 @@ from monban.api import admin as admin_api
 from monban.api import diagnostics as diagnostics_api
 from monban.api import factors as factors_api
 from monban.api import me as me_api
+from monban.api import oidc as oidc_api
+from monban.api import oidc_admin as oidc_admin_api
 from monban.api import recovery as recovery_api
 from monban.api import signin as signin_api
 from monban.api import support as support_api
@@ -63,6 +65,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.include_router(factors_api.router)
     app.include_router(recovery_api.router)
     app.include_router(support_api.router)
+    app.include_router(oidc_api.router)
+    app.include_router(oidc_admin_api.router)
     _include_pages(app)
 
     app.add_exception_handler(SignInError, _signin_error)

@@ -17,6 +17,7 @@ from monban.factors.base import FactorDeps
 from monban.factors.manager import FactorManager
 from monban.notify.delivery import build_senders
 from monban.notify.outbox import Outbox
+from monban.oidc.provider import Provider
 from monban.passwords.hasher import PasswordHasher
 from monban.sessions.service import SessionService
 from monban.signin.flow import SignInService
@@ -39,6 +40,8 @@ class Runtime:
     factors: FactorManager
     second_step: SecondStep
     outbox: Outbox
+    oidc: Provider
+    """The OpenID Connect provider (issue #6)."""
 
     def close(self) -> None:
         self.hasher.close()
@@ -67,9 +70,10 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
                            hide_unknown_accounts=settings.hide_unknown_accounts)
     second_step = SecondStep(db, counters, clock, manager)
     signin.second_step, second_step.signin = second_step, signin
+    oidc = Provider(db, clock, secret_key)
     return Runtime(
         settings=settings, clock=clock, db=db, counters=counters, hasher=hasher,
         signin=signin, sessions=SessionService(db, clock),
         directory=Directory(db, hasher, clock), secret_key=secret_key, factors=manager,
-        second_step=second_step, outbox=outbox,
+        second_step=second_step, outbox=outbox, oidc=oidc,
     )

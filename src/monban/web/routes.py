@@ -16,6 +16,7 @@ from monban.web import (
     pages_members,
     pages_mfa_enroll,
     pages_mfa_signin,
+    pages_oidc,
     pages_password_change,
     pages_recovery,
     pages_security,
@@ -34,4 +35,5 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router)
     app.include_router(pages_support.router)
     app.include_router(pages_recovery.router)
+    app.include_router(pages_oidc.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
