@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +47,9 @@ def seed(cluster: Cluster, redirect_uris: tuple[str, ...], **fields: object) -> 
         assert secret is not None
         return client.id, secret
 
-    try:
-        return asyncio.run(work())
+    try:  # in a thread of its own: Playwright's event loop may be running in this one
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, work()).result()
     finally:
         runtime.close()
 
@@ -60,3 +62,23 @@ def npm_ci() -> None:
     assert npm, "npm is needed for the openid-client test"
     subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS, check=True,  # noqa: S603
                    capture_output=True, timeout=600)
+
+
+def add_client(cluster: Cluster, redirect_uris: tuple[str, ...], **fields: object
+               ) -> tuple[str, str]:
+    """One more confidential client on a seeded cluster."""
+    runtime = build_runtime(cluster.settings())
+
+    async def work() -> tuple[str, str]:
+        values: dict[str, object] = dict(id="", name="Wiki", public=False,
+                                         redirect_uris=redirect_uris)
+        values.update(fields)
+        client, secret = await registration.create(runtime.oidc, Client(**values))  # type: ignore[arg-type]
+        assert secret is not None
+        return client.id, secret
+
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, work()).result()
+    finally:
+        runtime.close()

@@ -235,3 +235,17 @@ async def test_grants_and_failures_are_audited_without_secrets(
     assert {e.outcome for e in tokens} == {"success", "failure"}
     dumped = repr(events)
     assert app_client.secret not in dumped and "mbs_guess" not in dumped
+
+
+async def test_after_monbans_own_forms_the_way_back_is_a_refresh_page(
+        browser: httpx.AsyncClient, app_client: Registered) -> None:
+    """A 303 to the app after the password form would break the form's CSP form-action."""
+    response = await browser.get(authorize_url(app_client.id),
+                                 headers={"sec-fetch-site": "same-origin"})
+    assert response.status_code == 200
+    assert 'data-page="oidc-continue"' in response.text
+    assert '<meta http-equiv="refresh" content="0;url=https://app.example/callback?code=' \
+        in response.text
+    cross = await browser.get(authorize_url(app_client.id),
+                              headers={"sec-fetch-site": "cross-site"})
+    assert cross.status_code == 303

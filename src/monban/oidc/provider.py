@@ -41,6 +41,7 @@ PARKED = "oidc_authorize"
 @dataclass(frozen=True, slots=True)
 class Redirect:
     location: str
+    client_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +154,8 @@ class Provider:
                     raise RedirectRefusal(request, "consent_required",
                                           "the person has not agreed to these scopes")
                 return ConsentNeeded(request)
-        return Redirect(await self._issue_code(request, auth, issuer, remember=False))
+        return Redirect(await self._issue_code(request, auth, issuer, remember=False),
+                        client.name)
 
     async def decide_consent(self, params: Mapping[str, str], auth: Authenticated,
                              issuer: str, approve: bool) -> Redirect:

@@ -51,7 +51,15 @@ def single_params(raw: str) -> dict[str, str]:
     return params
 
 
-def to_client(location: str) -> Response:
+def to_client(location: str, request: Request | None = None, client_name: str = "") -> Response:
+    """The answer to the client. At the end of a chain of redirects that started with one of
+    Monban's own forms (sign-in, second step), a 303 to another origin would be blocked by
+    those pages' CSP `form-action 'self'`; there (Sec-Fetch-Site: same-origin) the browser
+    is sent on by a page that refreshes to the client instead."""
+    if request is not None and request.headers.get("sec-fetch-site") == "same-origin" \
+            and urlsplit(location).netloc != request.url.netloc:
+        return render(request, "oidc_continue.html", location=location,
+                      client_name=client_name or "the app")
     return RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})
 
 
@@ -79,9 +87,9 @@ async def _decide(request: Request, params: dict[str, str], fresh_after: object)
     except PageRefusal as refusal:
         return error_page(request, refusal.error)
     except RedirectRefusal as refusal:
-        return to_client(refusal.location(issuer))
+        return to_client(refusal.location(issuer), request, refusal.request.client.name)
     if isinstance(outcome, Redirect):
-        return to_client(outcome.location)
+        return to_client(outcome.location, request, outcome.client_name)
     if isinstance(outcome, WebViewRefused):
         return webview_page(request, outcome)
     if isinstance(outcome, ConsentNeeded):
