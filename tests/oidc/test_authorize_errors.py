@@ -142,8 +142,8 @@ async def test_prompt_login_demands_a_new_authentication(
     assert urlsplit(again.headers["location"]).path == "/signin"
     # a new sign-in after the request does
     clock.advance(timedelta(seconds=1))
-    from tests.conftest import sign_in
     from monban.edge import cookies
+    from tests.conftest import sign_in
 
     signed = await sign_in(browser, "hanako@acme.example")
     browser.cookies.set(cookies.SESSION, signed.json()["token"])

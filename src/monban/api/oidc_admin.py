@@ -86,7 +86,8 @@ def new_client(body: NewClient, org_id: str | None) -> Client:
                       org_id=org_id)
     if public:
         fields.setdefault("grants", ["authorization_code", "refresh_token"])
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                              for k, v in fields.items()}
     from dataclasses import replace
 
     return replace(defaults, **values)

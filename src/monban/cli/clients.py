@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -66,12 +67,12 @@ def client_create(
     access_token_ttl: int = typer.Option(600),
     refresh_token_ttl: int = typer.Option(30 * 24 * 3600),
 ) -> None:
+    jwks = json.loads(Path(jwks_file).read_text()) if jwks_file else None
+
     async def work(rt: Runtime) -> tuple[Client, str | None]:
         org_id = (await rt.directory.org(org)).id if org else None
-        grants = tuple(grant) or (("authorization_code", "refresh_token") if public else
-                                  ("authorization_code", "refresh_token"))
+        grants = tuple(grant) or ("authorization_code", "refresh_token")
         method = auth_method or ("none" if public else "client_secret_basic")
-        jwks = json.loads(open(jwks_file).read()) if jwks_file else None  # noqa: SIM115
         client = Client(id="", name=name, public=public, redirect_uris=tuple(redirect_uri),
                         post_logout_redirect_uris=tuple(post_logout_redirect_uri),
                         scopes=tuple(scope) or ("openid", "profile", "email"),

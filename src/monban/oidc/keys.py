@@ -81,7 +81,7 @@ class KeyRing:
     def load(self, conn: Connection, now: datetime) -> Ring:
         stored = oidc_keys.published(conn, now)
         signing: dict[str, SigningKey] = {}
-        keys: list[SigningKey] = []
+        keys: list[Any] = []
         for item in stored:  # newest first
             pem = self._sealer.open(item.private_sealed, f"oidc-key:{item.kid}")
             key: SigningKey = (ECKey if item.alg == "ES256" else RSAKey).import_key(

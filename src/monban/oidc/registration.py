@@ -44,7 +44,8 @@ async def update(provider: Provider, client: Client, changes: dict[str, Any],
                "refresh_token_ttl", "jwks"}
     if set(changes) - allowed:
         raise SignInError("INVALID_REQUEST", detail={"field": sorted(set(changes) - allowed)[0]})
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()}
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                              for k, v in changes.items()}
     updated = checked(replace(client, **values))
     now = provider.clock.now()
     saved = await provider.db.run(_save, updated, actor_id, now)

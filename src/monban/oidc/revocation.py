@@ -9,7 +9,6 @@ from collections.abc import Mapping
 
 from monban.oidc import access_tokens
 from monban.oidc.errors import invalid_request
-from monban.oidc.introspection import authenticated_caller
 from monban.oidc.provider import Provider
 from monban.store import oidc_tokens
 from monban.store.ids import token_digest
