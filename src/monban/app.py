@@ -19,6 +19,7 @@ from monban.api import factors as factors_api
 from monban.api import me as me_api
 from monban.api import oidc as oidc_api
 from monban.api import oidc_admin as oidc_admin_api
+from monban.api.oidc_fast_path import OAuthFastPath
 from monban.api import recovery as recovery_api
 from monban.api import signin as signin_api
 from monban.api import support as support_api
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(MintedCookiesMiddleware, secure=settings.cookie_secure)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(OAuthFastPath)  # outermost: OIDC machine endpoints (issue #6)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -230,6 +230,7 @@ async def test_grants_and_failures_are_audited_without_secrets(
                                             "client_secret": "mbs_guess"})
     from monban.store import audit
 
+    await runtime.oidc.flush_audit()  # successful machine grants are written in batches
     events = await runtime.db.run(audit.query, audit.AuditQuery(limit=10), write=False)
     tokens = [e for e in events if e.event == "oidc.token"]
     assert {e.outcome for e in tokens} == {"success", "failure"}

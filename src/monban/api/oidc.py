@@ -2,11 +2,11 @@
 introspection, revocation. Errors answer in the OAuth shape (RFC 6749 §5.2), not the
 catalogue's: these endpoints speak to OAuth libraries, not people.
 
-The token, introspection, revocation and UserInfo endpoints are plain Starlette routes, not
-FastAPI ones: they read a urlencoded body or a bearer header and nothing else, so FastAPI's
-dependency and validation layer would only add cost on the hottest paths (see
-bench/oidc_throughput.py). They are described by the discovery document and docs/oidc.md
-instead of the OpenAPI schema."""
+The token, introspection, revocation and UserInfo endpoints are plain Starlette functions,
+not FastAPI routes: they read a urlencoded body or a bearer header and nothing else, so
+FastAPI's dependency, validation and routing layers would only add cost on the hottest paths
+(see bench/oidc_throughput.py); api/oidc_fast_path.py serves them ahead of the app. They are
+described by the discovery document and docs/oidc.md instead of the OpenAPI schema."""
 
 from __future__ import annotations
 
@@ -132,7 +132,13 @@ async def userinfo_endpoint(request: Request) -> Response:
     return JSONResponse(claims, headers=NO_STORE)
 
 
-router.add_route(PATHS["token_endpoint"], token, methods=["POST"])
-router.add_route(PATHS["introspection_endpoint"], introspect, methods=["POST"])
-router.add_route(PATHS["revocation_endpoint"], revoke, methods=["POST"])
-router.add_route(PATHS["userinfo_endpoint"], userinfo_endpoint, methods=["GET", "POST"])
+MACHINE = (
+    (PATHS["token_endpoint"], token, ("POST",)),
+    (PATHS["introspection_endpoint"], introspect, ("POST",)),
+    (PATHS["revocation_endpoint"], revoke, ("POST",)),
+    (PATHS["userinfo_endpoint"], userinfo_endpoint, ("GET", "POST")),
+)
+"""Served by api/oidc_fast_path.py in front of the app, and also routed here (for an app
+built without the fast path)."""
+for _path, _endpoint, _methods in MACHINE:
+    router.add_route(_path, _endpoint, methods=list(_methods))

@@ -64,7 +64,7 @@ async def _client_credentials(provider: Provider, client: Client, form: Mapping[
                                 sub=client.id, client_id=client.id, scope=scope,
                                 now=int(now.timestamp()), ttl=client.access_token_ttl,
                                 grant_id=None)
-    await provider.db.run(_audit, now, "client_credentials", client, None, caller, None)
+    provider.audit_soon(_event(now, "client_credentials", client, None, caller, None))
     return _body(token, client, scope)
 
 
@@ -75,16 +75,15 @@ async def _authorization_code(provider: Provider, client: Client, form: Mapping[
         raise invalid_request("code is required")
     now = provider.clock.now()
     refresh = new_token() if client.allows_grant("refresh_token") else None
-    found = await provider.db.run(_redeem_code, token_digest(code), client.id,
+    found = await provider.db.run(_redeem_code, token_digest(code), client,
                                   form.get("redirect_uri"), form.get("code_verifier"), now,
-                                  refresh, client.refresh_token_ttl)
+                                  refresh, caller)
     if isinstance(found, OAuthError):  # returned, not raised: a revocation must commit
         raise found
     grant, account, nonce = found
     body = await _tokens(provider, client, grant, account, issuer, now, nonce=nonce)
     if refresh:
         body["refresh_token"] = refresh
-    await provider.db.run(_audit, now, "authorization_code", client, account, caller, None)
     return body
 
 
@@ -95,8 +94,8 @@ async def _refresh_token(provider: Provider, client: Client, form: Mapping[str, 
         raise invalid_request("refresh_token is required")
     now = provider.clock.now()
     new = new_token()
-    rotated = await provider.db.run(_rotate_refresh, token_digest(presented), client.id, now,
-                                    new, client.refresh_token_ttl)
+    rotated = await provider.db.run(_rotate_refresh, token_digest(presented), client, now,
+                                    new, caller)
     if isinstance(rotated, OAuthError):
         raise rotated
     grant, account = rotated
@@ -104,7 +103,6 @@ async def _refresh_token(provider: Provider, client: Client, form: Mapping[str, 
         grant = _downscoped(grant, form["scope"])
     body = await _tokens(provider, client, grant, account, issuer, now, nonce=None)
     body["refresh_token"] = new
-    await provider.db.run(_audit, now, "refresh_token", client, account, caller, None)
     return body
 
 
@@ -151,9 +149,10 @@ def _downscoped(grant: oidc_tokens.Grant, requested: str) -> oidc_tokens.Grant:
 
 
 # -- in one transaction each ------------------------------------------------------------------
-def _redeem_code(conn: Connection, digest: str, client_id: str, redirect_uri: str | None,
-                 verifier: str | None, now: datetime, refresh: str | None, refresh_ttl: int
+def _redeem_code(conn: Connection, digest: str, client: Client, redirect_uri: str | None,
+                 verifier: str | None, now: datetime, refresh: str | None, caller: Caller
                  ) -> tuple[oidc_tokens.Grant, Account, str | None] | OAuthError:
+    client_id = client.id
     code = oidc_tokens.take_code(conn, digest, now)
     if code is None:
         reused = oidc_tokens.grant_of_code(conn, digest)
@@ -178,12 +177,14 @@ def _redeem_code(conn: Connection, digest: str, client_id: str, redirect_uri: st
         return invalid_grant("the grant is no longer valid")
     if refresh:
         oidc_tokens.insert_refresh(conn, token_digest(refresh), grant.id, now,
-                                   now + timedelta(seconds=refresh_ttl))
+                                   now + timedelta(seconds=client.refresh_token_ttl))
+    audit.record(conn, _event(now, "authorization_code", client, account, caller, None))
     return grant, account, code.nonce
 
 
-def _rotate_refresh(conn: Connection, digest: str, client_id: str, now: datetime, new: str,
-                    ttl: int) -> tuple[oidc_tokens.Grant, Account] | OAuthError:
+def _rotate_refresh(conn: Connection, digest: str, client: Client, now: datetime, new: str,
+                    caller: Caller) -> tuple[oidc_tokens.Grant, Account] | OAuthError:
+    client_id = client.id
     taken = oidc_tokens.take_refresh(conn, digest, now)
     if taken is None:
         row = oidc_tokens.refresh(conn, digest)
@@ -192,28 +193,34 @@ def _rotate_refresh(conn: Connection, digest: str, client_id: str, now: datetime
             _audit_reuse(conn, now, client_id, "refresh_token")
         return invalid_grant("the refresh token is not valid or was already used")
     grant_id, expires_at = taken
-    grant = oidc_tokens.get_grant(conn, grant_id)
-    if grant is None or grant.client_id != client_id:
+    found = oidc_tokens.grant_and_account(conn, grant_id)
+    if found is None or found[0].client_id != client_id:
         return invalid_grant("the refresh token was issued to another client")
+    grant, account = found
     if grant.revoked_at is not None or expires_at <= now:
         return invalid_grant("the refresh token has expired or was revoked")
-    account = accounts.get(conn, grant.account_id) if grant.account_id else None
-    if account is None or account.disabled:
+    if account.disabled:
         return invalid_grant("the account can no longer sign in")
     oidc_tokens.insert_refresh(conn, token_digest(new), grant.id, now,
-                               now + timedelta(seconds=ttl))
+                               now + timedelta(seconds=client.refresh_token_ttl))
+    audit.record(conn, _event(now, "refresh_token", client, account, caller, None))
     return grant, account
 
 
 def _audit(conn: Connection, now: datetime, grant_type: str, client: Client | None,
            account: Account | None, caller: Caller, error: str | None) -> None:
-    audit.record(conn, audit.AuditEvent(
+    audit.record(conn, _event(now, grant_type, client, account, caller, error))
+
+
+def _event(now: datetime, grant_type: str, client: Client | None, account: Account | None,
+           caller: Caller, error: str | None) -> audit.AuditEvent:
+    return audit.AuditEvent(
         at=now, event="oidc.token", outcome="failure" if error else "success",
         account_id=account.id if account else None,
         org_id=account.org_id if account else (client.org_id if client else None),
         ip=caller.ip, user_agent=caller.user_agent,
         detail={"grant_type": grant_type, "client_id": client.id if client else None,
-                **({"error": error} if error else {})}))
+                **({"error": error} if error else {})})
 
 
 def _audit_reuse(conn: Connection, now: datetime, client_id: str, kind: str) -> None:
