@@ -35,8 +35,13 @@ SCOPE_LABELS = {
 
 
 def issuer_of(request: Request) -> str:
-    base = runtime_of(request).settings.base_url or str(request.base_url)
-    return base.rstrip("/")
+    """MONBAN_BASE_URL, else this request's scheme and host (no path: Monban is served at
+    the root)."""
+    configured = runtime_of(request).settings.base_url
+    if configured:
+        return configured.rstrip("/")
+    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    return f"{request.url.scheme}://{host}"
 
 
 def single_params(raw: str) -> dict[str, str]:
