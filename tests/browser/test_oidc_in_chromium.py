@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from tests.nodes import Cluster, free_port
-from tests.oidc.relying_party import EMAIL, add_client, seed
+from tests.oidc.relying_party import ADMIN_EMAIL, EMAIL, add_client, seed
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD
 
@@ -146,3 +146,27 @@ def test_first_party_app_straight_back_after_the_password(apps: tuple[str, str, 
     page.click("button[type=submit].primary")
     page.wait_for_selector("#name", timeout=10000)
     assert page.locator("#name").inner_text() == "Hanako Yamada"
+
+
+def test_an_admin_registers_an_app(apps: tuple[str, str, str], browser_context: Any) -> None:
+    monban, _rp, _first_party = apps
+    page = browser_context.new_context(locale="en-US").new_page()
+    page.goto(f"{monban}/admin/orgs/acme/apps")
+    page.fill("#identifier", ADMIN_EMAIL)
+    page.click("button[type=submit].primary")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("[data-page=admin-apps]")
+    page.fill("#new-app input[name=name]", "Wiki")
+    page.fill("#new-app textarea[name=redirect_uris]", "https://wiki.acme.example/callback")
+    page.click("#new-app button.primary")
+    page.wait_for_selector("#client-secret")
+    assert page.locator("#client-secret").inner_text().startswith("mbs_")
+    client_id = page.locator("#client-id").inner_text()
+    assert page.locator(f"text={client_id}").count() >= 2  # in the notice and the table
+    page.click(f"a[href$='/apps/{client_id}']")
+    page.wait_for_selector("[data-page=admin-app]")
+    page.check("input[name=allow_webview]")
+    page.click("button[value=save]")
+    page.wait_for_selector("text=Saved.")
+    assert page.locator("input[name=allow_webview]").is_checked()

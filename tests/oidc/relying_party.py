@@ -19,6 +19,7 @@ from tests.nodes import Cluster
 
 JS = Path(__file__).parent / "js"
 EMAIL = "hanako@acme.example"
+ADMIN_EMAIL = "admin@acme.example"
 
 
 @dataclass
@@ -37,6 +38,9 @@ def seed(cluster: Cluster, redirect_uris: tuple[str, ...], **fields: object) -> 
         org = await runtime.directory.create_org("Acme", "acme")
         await runtime.directory.create_account(display_name="Hanako Yamada", email=EMAIL,
                                                password=PASSWORD, org=org, role=Role.MEMBER,
+                                               language="en")
+        await runtime.directory.create_account(display_name="Admin", email=ADMIN_EMAIL,
+                                               password=PASSWORD, org=org, role=Role.ADMIN,
                                                language="en")
         values: dict[str, object] = dict(
             id="", name="Expenses", public=False, redirect_uris=redirect_uris,

@@ -9,6 +9,7 @@ from starlette.staticfiles import StaticFiles
 
 from monban.web import (
     pages_admin,
+    pages_admin_apps,
     pages_admin_mfa,
     pages_diagnose,
     pages_factors,
@@ -36,4 +37,5 @@ def install(app: FastAPI) -> None:
     app.include_router(pages_support.router)
     app.include_router(pages_recovery.router)
     app.include_router(pages_oidc.router)
+    app.include_router(pages_admin_apps.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
