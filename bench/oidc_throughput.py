@@ -218,7 +218,8 @@ def monban_tokens(base: str, client_id: str, secret: str, count: int
     return refresh_tokens, access, machine
 
 
-def start_monban(data_dir: Path, database_url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+def start_monban(data_dir: Path, database_url: str, workers: int
+                 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {**os.environ, "MONBAN_DATA_DIR": str(data_dir), "MONBAN_SECRET_KEY": SECRET_KEY,
            "MONBAN_DATABASE_URL": database_url, "MONBAN_ARGON2_MEMORY_KIB": "1024",

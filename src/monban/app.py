@@ -19,10 +19,10 @@ from monban.api import factors as factors_api
 from monban.api import me as me_api
 from monban.api import oidc as oidc_api
 from monban.api import oidc_admin as oidc_admin_api
-from monban.api.oidc_fast_path import OAuthFastPath
 from monban.api import recovery as recovery_api
 from monban.api import signin as signin_api
 from monban.api import support as support_api
+from monban.api.oidc_fast_path import OAuthFastPath
 from monban.clock import Clock
 from monban.config import Settings
 from monban.edge.body_limit import BodyLimitMiddleware

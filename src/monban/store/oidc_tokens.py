@@ -80,7 +80,7 @@ def grant_and_account(conn: Connection, grant_id: str) -> tuple[Grant, Account] 
         return None
     m = row._mapping
     grant = Grant(**{name: m[f"g_{name}"] for name in Grant.__slots__})
-    return grant, account_from_row(row)
+    return grant, account_from_row(row)  # type: ignore[arg-type]
 
 
 def grant_alive(conn: Connection, grant_id: str) -> bool:
