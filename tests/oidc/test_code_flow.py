@@ -140,3 +140,30 @@ async def test_logout_with_id_token_hint_ends_the_session(
     me = await browser.get("/api/v1/me")
     assert me.status_code == 401
     assert REDIRECT  # the callback is untouched by logout
+
+
+async def test_housekeeping_sweeps_expired_codes_and_refresh_tokens(
+        runtime: object, browser: httpx.AsyncClient, app_client: Registered,
+        clock: FrozenClock) -> None:
+    from datetime import timedelta
+
+    from monban.housekeeping import sweep
+
+    verifier = new_verifier()
+    await redeem(browser, app_client, await get_code(browser, app_client.id, verifier), verifier)
+    clock.advance(timedelta(days=32))
+    swept = await sweep(runtime)  # type: ignore[arg-type]
+    assert swept.codes >= 2  # the code and the refresh token
+
+
+async def test_logout_without_hint_asks_first(browser: httpx.AsyncClient,
+                                              app_client: Registered) -> None:
+    page = await browser.get("/oauth/logout", params={
+        "client_id": app_client.id, "post_logout_redirect_uri": "https://app.example/bye"})
+    assert page.status_code == 200 and 'data-page="oidc-logout"' in page.text
+    assert (await browser.get("/api/v1/me")).status_code == 200  # not signed out by a GET
+    csrf = browser.cookies.get("monban_csrf") or ""
+    done = await browser.post("/oauth/logout", data={
+        "csrf": csrf, "location": "https://app.example/bye", "client_id": app_client.id})
+    assert done.status_code == 303 and done.headers["location"] == "https://app.example/bye"
+    assert (await browser.get("/api/v1/me")).status_code == 401

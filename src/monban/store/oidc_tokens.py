@@ -121,3 +121,13 @@ def take_refresh(conn: Connection, digest: str, now: datetime
 def refresh(conn: Connection, digest: str) -> dict[str, Any] | None:
     row = conn.execute(_REFRESH, {"d": digest}).first()
     return dict(row._mapping) if row else None
+
+
+def sweep(conn: Connection, before: datetime) -> int:
+    """Housekeeping: codes and refresh tokens that expired before `before`."""
+    from sqlalchemy import delete
+
+    codes = conn.execute(delete(oidc_codes).where(oidc_codes.c.expires_at < before)).rowcount
+    tokens = conn.execute(delete(oidc_refresh_tokens).where(
+        oidc_refresh_tokens.c.expires_at < before)).rowcount
+    return int(codes) + int(tokens)
