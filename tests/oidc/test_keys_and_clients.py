@@ -177,3 +177,16 @@ def test_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "retired" in run("keys", "list")
     run("client", "delete", client_id)
     assert "NOT_FOUND" in run("client", "show", client_id, code=2)
+
+
+async def test_tokens_of_a_removed_app_are_inactive(runtime: Runtime,
+                                                    client: httpx.AsyncClient) -> None:
+    doomed = await register(runtime, name="Doomed")
+    resource = await register(runtime, name="Resource server")
+    token = (await client.post("/oauth/token", headers=doomed.basic(),
+                               data={"grant_type": "client_credentials"})).json()["access_token"]
+    seen = await client.post("/oauth/introspect", headers=resource.basic(), data={"token": token})
+    assert seen.json()["active"] is True
+    await registration.delete(runtime.oidc, doomed.client)
+    seen = await client.post("/oauth/introspect", headers=resource.basic(), data={"token": token})
+    assert seen.json() == {"active": False}

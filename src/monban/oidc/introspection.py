@@ -40,6 +40,8 @@ async def introspect(provider: Provider, form: Mapping[str, str], authorization:
         ring = await provider.ring()
         claims = access_tokens.read(token, ring.verifying, issuer, now)
         if claims is not None:
+            if await provider.client(claims.client_id) is None:  # the app was removed
+                return INACTIVE
             if claims.gid is not None and not await provider.db.run(
                     oidc_tokens.grant_alive, claims.gid, write=False):
                 return INACTIVE

@@ -187,6 +187,8 @@ class Provider:
             params, await self.client(params.get("client_id", "")))
         request = parse(params, client, redirect_uri)
         request = replace(request, prompt=request.prompt - {"consent"})
+        if request.max_age is not None and _stale(auth, request, self.clock.now(), None):
+            raise RedirectRefusal(request, "login_required", "the authentication is too old")
         if not approve:
             return Redirect(RedirectRefusal(request, "access_denied",
                                             "the person did not agree").location(issuer))
