@@ -100,3 +100,12 @@ async def test_a_client_may_allow_web_views(runtime: Runtime,
     response = await browser.get(authorize_url(app.id),
                                  headers={"user-agent": EMBEDDED["Android WebView"]})
     assert response.status_code == 303 and response.headers["location"].startswith(REDIRECT)
+
+
+async def test_prompt_none_from_a_web_view_goes_back_to_the_app(
+        browser: httpx.AsyncClient, app_client: Registered) -> None:
+    response = await browser.get(authorize_url(app_client.id, prompt="none"),
+                                 headers={"user-agent": EMBEDDED["LINE (Android)"]})
+    assert response.status_code == 303
+    assert response.headers["location"].startswith(
+        REDIRECT + "?error=access_denied&error_description=disallowed_useragent&state=st-1")

@@ -96,6 +96,8 @@ async def _decide(request: Request, params: dict[str, str], fresh_after: object)
     if isinstance(outcome, Redirect):
         return to_client(outcome.location, request, outcome.client_name)
     if isinstance(outcome, WebViewRefused):
+        if "none" in params.get("prompt", "").split():  # no page may be shown: tell the app
+            return to_client(outcome.back)
         return webview_page(request, outcome)
     if isinstance(outcome, ConsentNeeded):
         return consent_page(request, outcome, params)
