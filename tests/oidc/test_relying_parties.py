@@ -142,3 +142,32 @@ def test_hundred_parallel_redemptions_on_postgresql(tmp_path: Path) -> None:
         assert statuses == [200] + [400] * 99
         assert httpx.get(f"{b.url}/oauth/jwks").json() == httpx.get(
             f"{a.url}/oauth/jwks").json()
+
+
+def test_negative_cases_against_the_real_server(provider: Provider) -> None:
+    """Wrong redirect URI, wrong PKCE verifier, prompt=none without a session (the expired
+    code needs a clock to move: tests/oidc/test_authorize_errors.py)."""
+    from monban.oidc import pkce
+
+    base = {"response_type": "code", "client_id": provider.client_id, "scope": "openid",
+            "state": "s1"}
+    with httpx.Client(base_url=provider.url, headers={"user-agent": CHROME}) as anonymous:
+        wrong = anonymous.get("/oauth/authorize", params={
+            **base, "redirect_uri": "http://127.0.0.1:9/elsewhere"},
+            headers={"accept": "text/html"})
+        assert wrong.status_code == 400 and "location" not in wrong.headers
+        none = anonymous.get("/oauth/authorize", params={
+            **base, "redirect_uri": CALLBACK, "prompt": "none"})
+        assert none.status_code == 303
+        assert httpx.URL(none.headers["location"]).params["error"] == "login_required"
+    verifier = generate_token(64)
+    with browser(provider) as web:
+        answer = web.get("/oauth/authorize", params={
+            **base, "redirect_uri": CALLBACK, "code_challenge": pkce.s256(verifier),
+            "code_challenge_method": "S256"})
+    code = httpx.URL(answer.headers["location"]).params["code"]
+    bad = httpx.post(f"{provider.url}/oauth/token",
+                     auth=(provider.client_id, provider.client_secret),
+                     data={"grant_type": "authorization_code", "code": code,
+                           "redirect_uri": CALLBACK, "code_verifier": generate_token(64)})
+    assert bad.status_code == 400 and bad.json()["error"] == "invalid_grant"
