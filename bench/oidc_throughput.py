@@ -3,11 +3,13 @@ introspections/s and UserInfo/s against a real `monban serve` (SQLite, and Postg
 MONBAN_TEST_POSTGRES_URL is set), and the same two grants against npm's oidc-provider
 started in the same run (bench/oidc_provider/), with the ratios.
 
-    python bench/oidc_throughput.py [--seconds 8] [--concurrency 32] [--workers 1]
+    python bench/oidc_throughput.py [--seconds 5] [--rounds 3] [--concurrency 32] [--workers 1]
 
 Each measure is a closed loop: `concurrency` requests in flight on keep-alive connections
-(bench_http.py), 2 s warm-up, then `seconds` measured. The load generator shares the 2 cores
-with the server; its own CPU is printed."""
+(bench_http.py), 2 s warm-up, then `seconds` measured. The grants run in rounds that
+alternate between the servers, and each result is the median of its rounds, so the ratios
+hold up when the machine's load changes during the run. The load generator shares the cores
+with the servers; its own CPU and the load average are printed."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import json
 import os
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -122,15 +125,14 @@ def client_credentials(target: Target) -> Callable[[int], Callable[[Connection],
 
 def refresh(target: Target) -> Callable[[int], Callable[[Connection], Awaitable[None]]]:
     def make(index: int) -> Callable[[Connection], Awaitable[None]]:
-        current = [target.refresh_tokens[index]]
-
-        async def step(conn: Connection) -> None:
+        async def step(conn: Connection) -> None:  # each connection follows its own chain
             raw = form_request(target, target.token_path, {
-                "grant_type": "refresh_token", "refresh_token": current[0]}, target.basic)
+                "grant_type": "refresh_token",
+                "refresh_token": target.refresh_tokens[index]}, target.basic)
             status, body = await conn.request(raw)
             if status != 200:
                 raise RuntimeError(f"refresh_token: {status} {body[:200]!r}")
-            current[0] = json.loads(body)["refresh_token"]
+            target.refresh_tokens[index] = json.loads(body)["refresh_token"]
         return step
     return make
 
@@ -317,67 +319,90 @@ def provider_refresh_token(base: str, client_secret: str) -> str:
 
 
 # -- the run ----------------------------------------------------------------------------------
-async def measure(target: Target, args: argparse.Namespace, full: bool) -> dict[str, float]:
+GRANTS = ("refresh_token", "client_credentials")
+
+
+def grant_loop(target: Target, grant: str
+               ) -> Callable[[int], Callable[[Connection], Awaitable[None]]]:
+    return refresh(target) if grant == "refresh_token" else client_credentials(target)
+
+
+async def measure_grants(targets: list[Target], args: argparse.Namespace
+                         ) -> dict[str, dict[str, float]]:
+    """Rounds alternate between the servers (A B C A B C …) so that a change in the machine's
+    load during the run affects them alike; each result is the median of its rounds."""
+    rates: dict[str, dict[str, list[float]]] = {t.name: {g: [] for g in GRANTS}
+                                                for t in targets}
+    for round_no in range(args.rounds):
+        for grant in GRANTS:
+            for target in targets:
+                rate, cpu = await closed_loop(target, args.concurrency, args.seconds,
+                                              grant_loop(target, grant))
+                rates[target.name][grant].append(rate)
+                print(f"  round {round_no + 1}  {target.name:22} {grant:20} {rate:8.0f}/s  "
+                      f"(load generator {cpu:.0f}% of a core)", flush=True)
+    return {name: {g: statistics.median(v) for g, v in by.items()}
+            for name, by in rates.items()}
+
+
+async def measure_reads(target: Target, args: argparse.Namespace) -> dict[str, float]:
     results: dict[str, float] = {}
-    # refresh_token first: oidc-provider's in-memory store is an LRU of 1,000 entries, and
-    # the thousands of client_credentials tokens would evict the grants of the refresh tokens
-    loops: list[tuple[str, Callable[[int], Callable[[Connection], Awaitable[None]]]]] = [
-        ("refresh_token", refresh(target)),
-        ("client_credentials", client_credentials(target)),
-    ]
-    if full:
-        loops += [("introspection (person's JWT)", introspection(target, target.access_token)),
-                  ("introspection (client JWT)", introspection(target, target.machine_token)),
-                  ("userinfo", userinfo(target))]
+    loops = [("introspection (person's JWT)", introspection(target, target.access_token)),
+             ("introspection (client JWT)", introspection(target, target.machine_token)),
+             ("userinfo", userinfo(target))]
     for name, make in loops:
         rate, cpu = await closed_loop(target, args.concurrency, args.seconds, make)
         results[name] = rate
-        print(f"  {target.name:28} {name:30} {rate:8.0f}/s   (load generator {cpu:.0f}% "
+        print(f"  {target.name:22} {name:30} {rate:8.0f}/s   (load generator {cpu:.0f}% "
               "of a core)", flush=True)
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     print(f"cores: {len(os.sched_getaffinity(0))}, concurrency {args.concurrency}, "
-          f"{args.seconds:.0f} s per measure, monban serve with {args.workers} worker(s)")
+          f"{args.seconds:.0f} s per measure, {args.rounds} rounds, monban serve with "
+          f"{args.workers} worker(s); load average at start {os.getloadavg()[0]:.1f}")
     root = Path(tempfile.mkdtemp(prefix="monban-oidc-bench-"))
     processes: list[subprocess.Popen[bytes]] = []
-    summary: dict[str, dict[str, float]] = {}
     postgres = os.environ.get("MONBAN_TEST_POSTGRES_URL", "")
+    use_postgres = bool(postgres) and not args.no_postgres
     schema = "bench_" + uuid.uuid4().hex[:8]
     try:
         databases = [("SQLite", "")]
-        if postgres and not args.no_postgres:
+        if use_postgres:
             from sqlalchemy import create_engine, text
 
             engine = create_engine(postgres.replace("postgresql://", "postgresql+psycopg://"))
             with engine.begin() as conn:
                 conn.execute(text(f"CREATE SCHEMA {schema}"))
             databases.append(("PostgreSQL", f"{postgres}?options=-csearch_path%3D{schema}"))
+        targets: list[Target] = []
         for label, url in databases:
             target, process = monban_target(root, label, url, args.concurrency, args.workers)
             processes.append(process)
-            summary[target.name] = asyncio.run(measure(target, args, full=True))
-            process.terminate()
-            process.wait(timeout=30)
+            targets.append(target)
         started = start_oidc_provider(args.concurrency)
         if started is not None:
-            target, process = started
-            processes.append(process)
-            summary[target.name] = asyncio.run(measure(target, args, full=False))
-        report(summary)
+            processes.append(started[1])
+            targets.append(started[0])
+        grants = asyncio.run(measure_grants(targets, args))
+        reads = {t.name: asyncio.run(measure_reads(t, args)) for t in targets
+                 if t.name != "oidc-provider"}
+        report(grants, reads)
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
     finally:
         for process in processes:
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=30)
-        if postgres and not args.no_postgres:
+        if use_postgres:
             from sqlalchemy import create_engine, text
 
             engine = create_engine(postgres.replace("postgresql://", "postgresql+psycopg://"))
@@ -386,13 +411,16 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def report(summary: dict[str, dict[str, float]]) -> None:
-    print("\nsummary")
-    reference = summary.get("oidc-provider")
-    for name, results in summary.items():
+def report(grants: dict[str, dict[str, float]], reads: dict[str, dict[str, float]]) -> None:
+    print("\nsummary (grants: medians of the rounds)")
+    reference = grants.get("oidc-provider")
+    if reference:
+        print(f"  {'oidc-provider':22} refresh_token {reference['refresh_token']:7.0f}/s, "
+              f"client_credentials {reference['client_credentials']:7.0f}/s")
+    for name, results in grants.items():
         if name == "oidc-provider":
             continue
-        for grant in ("client_credentials", "refresh_token"):
+        for grant in GRANTS:
             rate = results[grant]
             line = f"  {name:22} {grant:20} {rate:7.0f}/s  goal >= {GOALS['grants']:.0f}: " \
                    f"{'met' if rate >= GOALS['grants'] else 'NOT met'}"
@@ -402,11 +430,11 @@ def report(summary: dict[str, dict[str, float]]) -> None:
                          f"{'met' if ratio >= GOALS['ratio'] else 'NOT met'})")
             print(line)
         for kind in ("introspection (person's JWT)", "introspection (client JWT)"):
-            rate = results[kind]
+            rate = reads[name][kind]
             print(f"  {name:22} {kind:30} {rate:7.0f}/s  goal >= "
                   f"{GOALS['introspection']:.0f}: "
                   f"{'met' if rate >= GOALS['introspection'] else 'NOT met'}")
-        print(f"  {name:22} userinfo {results['userinfo']:7.0f}/s")
+        print(f"  {name:22} userinfo {reads[name]['userinfo']:7.0f}/s")
 
 
 if __name__ == "__main__":
