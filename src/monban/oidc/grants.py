@@ -3,7 +3,9 @@ with reuse detection that revokes the whole family), client_credentials.
 
 `exchange` returns the JSON body of a successful response, or raises OAuthError. Every grant
 and every refusal is audited (event `oidc.token`, the grant type, the client and the OAuth
-error; never a code, token or secret)."""
+error; never a code, token or secret). Refusals, reuse and authorization_code grants are
+written at once; successful client_credentials and refresh_token grants, the two that run at
+machine rates, in batches (Provider.audit_soon: one transaction per 250 ms)."""
 
 from __future__ import annotations
 
@@ -103,6 +105,7 @@ async def _refresh_token(provider: Provider, client: Client, form: Mapping[str, 
         grant = _downscoped(grant, form["scope"])
     body = await _tokens(provider, client, grant, account, issuer, now, nonce=None)
     body["refresh_token"] = new
+    provider.audit_soon(_event(now, "refresh_token", client, account, caller, None))
     return body
 
 
@@ -203,7 +206,6 @@ def _rotate_refresh(conn: Connection, digest: str, client: Client, now: datetime
         return invalid_grant("the account can no longer sign in")
     oidc_tokens.insert_refresh(conn, token_digest(new), grant.id, now,
                                now + timedelta(seconds=client.refresh_token_ttl))
-    audit.record(conn, _event(now, "refresh_token", client, account, caller, None))
     return grant, account
 
 

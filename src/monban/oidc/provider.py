@@ -94,9 +94,10 @@ class Provider:
     # -- audit of machine grants ---------------------------------------------------------------
     def audit_soon(self, event: audit.AuditEvent) -> None:
         """Successful client_credentials grants write no other row, and one audit transaction
-        each was a fifth of their cost (bench/oidc_throughput.py): they are written in
-        batches, one transaction per AUDIT_BATCH_SECONDS. Every other grant and every
-        failure is written in its own transaction, at once."""
+        each was a fifth of their cost (bench/oidc_throughput.py); a refresh's audit row was
+        a fifth of its transaction on the single SQLite writer. Both are written in batches,
+        one transaction per AUDIT_BATCH_SECONDS (a crash loses at most that much of them).
+        Every other grant and every failure is written in its own transaction, at once."""
         self._audit_buffer.append(event)
         if self._audit_flush is None or self._audit_flush.done():
             self._audit_flush = asyncio.get_running_loop().create_task(self._flush_later())
