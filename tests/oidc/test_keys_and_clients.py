@@ -4,6 +4,7 @@ client secrets stored as keyed hashes, and the admin API and CLI for clients."""
 from __future__ import annotations
 
 import base64
+import secrets
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -71,7 +72,8 @@ async def test_private_key_jwt(runtime: Runtime, client: httpx.AsyncClient) -> N
     def assertion(aud: str, lifetime: int = 60) -> str:
         now = int(time.time())
         return jwt.encode({"alg": "ES256", "kid": key.kid},
-                          {"iss": reg.id, "sub": reg.id, "aud": aud, "jti": str(now),
+                          {"iss": reg.id, "sub": reg.id, "aud": aud,
+                           "jti": secrets.token_urlsafe(8),
                            "iat": now, "exp": now + lifetime}, key)
 
     def form(value: str) -> dict[str, str]:
@@ -79,8 +81,12 @@ async def test_private_key_jwt(runtime: Runtime, client: httpx.AsyncClient) -> N
                 "client_assertion_type":
                     "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}
 
-    ok = await client.post("/oauth/token", data=form(assertion("http://testserver/oauth/token")))
+    once = assertion("http://testserver/oauth/token")
+    ok = await client.post("/oauth/token", data=form(once))
     assert ok.status_code == 200, ok.text
+    replayed = await client.post("/oauth/token", data=form(once))
+    assert replayed.status_code == 401
+    assert replayed.json()["error_description"] == "client assertion was already used"
     wrong_aud = await client.post("/oauth/token", data=form(assertion("https://other")))
     assert wrong_aud.status_code == 401
     long_lived = await client.post("/oauth/token", data=form(

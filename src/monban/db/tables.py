@@ -376,3 +376,10 @@ oidc_consents = Table(
     Column("scopes", JSON, nullable=False),
     Column("granted_at", UTCDateTime, nullable=False),
 )
+
+oidc_assertions = Table(
+    "oidc_assertions", metadata,  # private_key_jwt assertions seen: each jti once per client
+    Column("client_id", String(64), primary_key=True),
+    Column("jti", String(128), primary_key=True),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)

@@ -94,6 +94,18 @@ def _verify_assertion(client: Client, assertion: str, audiences: tuple[str, ...]
         raise invalid_client("client assertion audience")
     if not isinstance(exp, int) or exp <= now or exp > now + MAX_ASSERTION_LIFETIME + 60:
         raise invalid_client("client assertion expired or too long-lived")
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or not 0 < len(jti) <= 128:
+        raise invalid_client("client assertion needs a jti")
+
+
+def assertion_id(given: Credentials) -> tuple[str, int]:
+    """(jti, exp) of an assertion `verify` accepted, so that the caller can refuse a replay."""
+    payload = given.assertion.split(".")[1]
+    import json
+
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return str(claims["jti"]), int(claims["exp"])
 
 
 def _unverified_subject(assertion: str) -> str:

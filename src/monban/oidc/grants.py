@@ -41,8 +41,7 @@ async def exchange(provider: Provider, form: Mapping[str, str], authorization: s
         if grant_type not in GRANT_TYPES:
             raise OAuthError("unsupported_grant_type", "grant_type is not supported")
         given = client_auth.credentials(authorization, form)
-        client = client_auth.verify(await provider.client(given.client_id), given,
-                                    provider.secrets, (token_endpoint, issuer))
+        client = await provider.authenticate(given, (token_endpoint, issuer))
         if not client.allows_grant(grant_type):
             raise OAuthError("unauthorized_client", f"this client may not use {grant_type}")
         if grant_type == "client_credentials":

@@ -24,8 +24,7 @@ async def authenticated_caller(provider: Provider, form: Mapping[str, str],
     given = client_auth.credentials(authorization, form)
     if given.method == "none":
         raise invalid_client("this endpoint needs client authentication")
-    client = client_auth.verify(await provider.client(given.client_id), given,
-                                provider.secrets, audiences)
+    client = await provider.authenticate(given, audiences)
     return client.id
 
 

@@ -11,14 +11,14 @@ import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection
 
 from monban.clock import Clock
 from monban.crypto.sealing import Sealer
 from monban.db.database import Database
-from monban.oidc import id_tokens, keys
+from monban.oidc import client_auth, id_tokens, keys
 from monban.oidc.authorization import (
     AuthorizationRequest,
     RedirectRefusal,
@@ -27,6 +27,7 @@ from monban.oidc.authorization import (
 )
 from monban.oidc.client_secrets import ClientSecrets
 from monban.oidc.clients import ALGS, Client
+from monban.oidc.errors import invalid_client
 from monban.oidc.keys import KeyRing, Ring
 from monban.oidc.webview import is_embedded
 from monban.sessions.service import Authenticated
@@ -133,6 +134,19 @@ class Provider:
         if len(self._clients) > 10000:
             self._clients.clear()
         self._clients[client_id] = (client, time.monotonic())
+        return client
+
+    async def authenticate(self, given: client_auth.Credentials, audiences: tuple[str, ...]
+                           ) -> Client:
+        """The client behind the credentials (client_auth.verify), and for private_key_jwt
+        an assertion seen only once (RFC 7523 §3: jti)."""
+        client = client_auth.verify(await self.client(given.client_id), given, self.secrets,
+                                    audiences)
+        if given.method == "private_key_jwt":
+            jti, exp = client_auth.assertion_id(given)
+            until = datetime.fromtimestamp(exp, tz=UTC)
+            if not await self.db.run(oidc_tokens.remember_assertion, client.id, jti, until):
+                raise invalid_client("client assertion was already used")
         return client
 
     def forget_client(self, client_id: str) -> None:

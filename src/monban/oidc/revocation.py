@@ -42,6 +42,5 @@ async def _caller(provider: Provider, form: Mapping[str, str], authorization: st
     from monban.oidc import client_auth
 
     given = client_auth.credentials(authorization, form)
-    client = client_auth.verify(await provider.client(given.client_id), given,
-                                provider.secrets, audiences)
+    client = await provider.authenticate(given, audiences)
     return client.id

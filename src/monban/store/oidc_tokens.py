@@ -12,7 +12,13 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from monban.accounts.model import Account
-from monban.db.tables import accounts, oidc_codes, oidc_grants, oidc_refresh_tokens
+from monban.db.tables import (
+    accounts,
+    oidc_assertions,
+    oidc_codes,
+    oidc_grants,
+    oidc_refresh_tokens,
+)
 from monban.store.accounts import from_row as account_from_row
 
 
@@ -130,4 +136,23 @@ def sweep(conn: Connection, before: datetime) -> int:
     codes = conn.execute(delete(oidc_codes).where(oidc_codes.c.expires_at < before)).rowcount
     tokens = conn.execute(delete(oidc_refresh_tokens).where(
         oidc_refresh_tokens.c.expires_at < before)).rowcount
-    return int(codes) + int(tokens)
+    seen = conn.execute(delete(oidc_assertions).where(
+        oidc_assertions.c.expires_at < before)).rowcount
+    return int(codes) + int(tokens) + int(seen)
+
+
+_REMEMBER_ASSERTION = oidc_assertions.insert()
+
+
+def remember_assertion(conn: Connection, client_id: str, jti: str, expires_at: datetime) -> bool:
+    """True the first time (client, jti) is seen; False for a replayed assertion (the
+    primary key refuses the second insert, even from two nodes at once)."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with conn.begin_nested():
+            conn.execute(_REMEMBER_ASSERTION, {"client_id": client_id, "jti": jti,
+                                               "expires_at": expires_at})
+    except IntegrityError:
+        return False
+    return True
