@@ -20,9 +20,12 @@ from monban.api import diagnostics as diagnostics_api
 from monban.api import factors as factors_api
 from monban.api import mail as mail_api
 from monban.api import me as me_api
+from monban.api import oidc as oidc_api
+from monban.api import oidc_admin as oidc_admin_api
 from monban.api import recovery as recovery_api
 from monban.api import signin as signin_api
 from monban.api import support as support_api
+from monban.api.oidc_fast_path import OAuthFastPath
 from monban.clock import Clock
 from monban.config import Settings
 from monban.edge.body_limit import BodyLimitMiddleware
@@ -71,6 +74,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.include_router(authenticator_api.router)
     app.include_router(app_passwords_api.router)
     app.include_router(mail_api.router)
+    app.include_router(oidc_api.router)
+    app.include_router(oidc_admin_api.router)
     _include_pages(app)
 
     app.add_exception_handler(SignInError, _signin_error)
@@ -79,6 +84,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(MintedCookiesMiddleware, secure=settings.cookie_secure)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(OAuthFastPath)  # outermost: OIDC machine endpoints (issue #6)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, and_, delete, or_, text
 
 from monban.db.tables import attempt_counters, daily_signins, flows, sessions
 from monban.runtime import Runtime
-from monban.store import devices, otp_challenges, push_challenges, totp_steps
+from monban.store import devices, oidc_tokens, otp_challenges, push_challenges, totp_steps
 from monban.support import queue as support_queue
 
 FLOW_GRACE = timedelta(hours=1)
@@ -60,6 +60,7 @@ def sweep_now(conn: Connection, now: datetime) -> Swept:
     gone_days = conn.execute(delete(daily_signins).where(daily_signins.c.day < yesterday))
     gone_codes = otp_challenges.sweep(conn, now - COUNTER_KEEP)
     gone_steps = totp_steps.sweep(conn, now - timedelta(days=1))
+    gone_steps += oidc_tokens.sweep(conn, now - timedelta(days=1))  # OIDC codes, refresh tokens
     settled = support_queue.refresh_now(conn, now)
     gone_codes += devices.purge_nonces(conn, now) + push_challenges.purge(conn, now - FLOW_GRACE)
     return Swept(gone_flows.rowcount, gone_sessions.rowcount, gone_counters.rowcount,

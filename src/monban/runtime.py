@@ -24,6 +24,7 @@ from monban.mail.login import MailLogins
 from monban.notify.delivery import build_senders
 from monban.notify.fanout import build_fanout
 from monban.notify.outbox import Outbox
+from monban.oidc.provider import Provider
 from monban.passwords.hasher import PasswordHasher
 from monban.sessions.service import SessionService
 from monban.signin.flow import SignInService
@@ -51,6 +52,8 @@ class Runtime:
     app_passwords: AppPasswords
     mail_logins: MailLogins
     passwordless: Passwordless
+    oidc: Provider
+    """The OpenID Connect provider (issue #6)."""
     authenticator: Any = None
     """devices.service.DeviceService (issue #4: Monban Authenticator)."""
     qr_signin: Any = None
@@ -94,6 +97,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
     devices = DeviceService(db, clock, deps.sealer, deps.codes, counters, setup,
                             settings.webauthn_rp_name)
     app_passwords = AppPasswords(db, clock, CodeHasher(secret_key))
+    oidc = Provider(db, clock, secret_key)
     return Runtime(
         settings=settings, clock=clock, db=db, counters=counters, hasher=hasher,
         signin=signin, sessions=SessionService(db, clock),
@@ -102,7 +106,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
         qr_signin=QrSignInService(devices, signin), app_passwords=app_passwords,
         mail_logins=MailLogins(db, counters, hasher, clock, app_passwords, second_step),
         passwordless=Passwordless(db, counters, clock, deps.codes, deps.senders, signin),
-        redis_counters=redis_counters,
+        redis_counters=redis_counters, oidc=oidc,
     )
 
 

@@ -6,14 +6,25 @@ they work before any admin account exists. Each module adds one group of command
 from __future__ import annotations
 
 from monban.authenticator.cli import app as authenticator_app  # issue #4
-from monban.cli import devices, logs, mail, network, orgs, server, sessions, transfer, users
+from monban.cli import (
+    clients,
+    devices,
+    logs,
+    mail,
+    network,
+    orgs,
+    server,
+    sessions,
+    transfer,
+    users,
+)
 from monban.cli.commands import app
 
 app.add_typer(authenticator_app, name="authenticator",
               help="Monban Authenticator, the app (also `monban-authenticator`).")
 
-__all__ = ["app", "devices", "logs", "mail", "main", "network", "orgs", "server", "sessions",
-           "transfer", "users"]
+__all__ = ["app", "clients", "devices", "logs", "mail", "main", "network", "orgs", "server",
+           "sessions", "transfer", "users"]
 
 
 def main() -> None:

@@ -375,3 +375,93 @@ app_passwords = Table(
     Column("last_used_ip", String(45), nullable=True),
     Column("revoked_at", UTCDateTime, nullable=True),
 )
+# OpenID Connect provider (issue #6)
+oidc_clients = Table(
+    "oidc_clients", metadata,
+    Column("id", String(64), primary_key=True),  # the client_id
+    Column("org_id", String(32), ForeignKey("orgs.id", ondelete="CASCADE"), nullable=True,
+           index=True),
+    Column("name", String(200), nullable=False),
+    Column("public", Boolean, nullable=False),
+    Column("secret_digest", String(64), nullable=True),  # keyed HMAC-SHA256, never the secret
+    Column("redirect_uris", JSON, nullable=False),
+    Column("post_logout_redirect_uris", JSON, nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("grants", JSON, nullable=False),
+    Column("auth_method", String(32), nullable=False),
+    Column("jwks", JSON, nullable=True),  # public keys for private_key_jwt
+    Column("signing_alg", String(8), nullable=False),
+    Column("allow_webview", Boolean, nullable=False),
+    Column("skip_consent", Boolean, nullable=False),
+    Column("access_token_ttl", Integer, nullable=False),
+    Column("refresh_token_ttl", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+oidc_keys = Table(
+    "oidc_keys", metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("alg", String(8), nullable=False),
+    Column("public_jwk", JSON, nullable=False),
+    Column("private_sealed", Text, nullable=False),  # crypto/sealing.py, bound to the kid
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("retired_at", UTCDateTime, nullable=True),  # no longer signs
+    Column("publish_until", UTCDateTime, nullable=True),  # dropped from JWKS after this
+)
+
+oidc_grants = Table(
+    "oidc_grants", metadata,
+    Column("id", String(32), primary_key=True),  # a refresh-token family
+    Column("client_id", String(64), ForeignKey("oidc_clients.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=True, index=True),
+    Column("session_id", String(64), nullable=True),
+    Column("scope", Text, nullable=False),
+    Column("auth_time", UTCDateTime, nullable=True),
+    Column("amr", String(64), nullable=False),
+    Column("acr", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+oidc_codes = Table(
+    "oidc_codes", metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("grant_id", String(32), ForeignKey("oidc_grants.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("client_id", String(64), nullable=False),
+    Column("redirect_uri", Text, nullable=False),
+    Column("nonce", String(512), nullable=True),
+    Column("code_challenge", String(128), nullable=True),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Column("used_at", UTCDateTime, nullable=True),
+)
+
+oidc_refresh_tokens = Table(
+    "oidc_refresh_tokens", metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("grant_id", String(32), ForeignKey("oidc_grants.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Column("used_at", UTCDateTime, nullable=True),
+)
+
+oidc_consents = Table(
+    "oidc_consents", metadata,
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("client_id", String(64), ForeignKey("oidc_clients.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("scopes", JSON, nullable=False),
+    Column("granted_at", UTCDateTime, nullable=False),
+)
+
+oidc_assertions = Table(
+    "oidc_assertions", metadata,  # private_key_jwt assertions seen: each jti once per client
+    Column("client_id", String(64), primary_key=True),
+    Column("jti", String(128), primary_key=True),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)

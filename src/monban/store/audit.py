@@ -34,10 +34,19 @@ _FIELDS = tuple(name for name in AuditEvent.__slots__ if name != "id")
 
 
 def record(conn: Connection, event: AuditEvent) -> None:
+    conn.execute(_INSERT, _values(event))
+
+
+def record_many(conn: Connection, events: Sequence[AuditEvent]) -> None:
+    """One statement for many events (batched audit of machine grants, issue #6)."""
+    conn.execute(_INSERT, [_values(event) for event in events])
+
+
+def _values(event: AuditEvent) -> dict[str, Any]:
     values = {name: getattr(event, name) for name in _FIELDS}
     if values["user_agent"]:
         values["user_agent"] = values["user_agent"][:512]
-    conn.execute(_INSERT, values)
+    return values
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ NOTICES = {
     "browser_untrusted": N_("The browser is no longer trusted: it will be asked for the "
                             "second step again."),
     "code_sent": N_("A new code has been sent."),
+    "app_deleted": N_("The app has been removed."),  # issue #6
 }
 
 EVENTS = {
@@ -80,6 +81,14 @@ EVENTS = {
     "support.denial_sent": N_("Support: denial sent"),
     "support.expired": N_("Support request expired"),
     "counters.skipped": N_("Sign-in not counted: Redis unavailable (failing open)"),
+    # OpenID Connect provider (issue #6)
+    "oidc.token": N_("App token issued or refused"),
+    "oidc.token_reuse": N_("Reused app code or refresh token (tokens revoked)"),
+    "oidc.client_created": N_("App registered"),
+    "oidc.client_updated": N_("App changed"),
+    "oidc.client_secret_rotated": N_("App secret replaced"),
+    "oidc.client_deleted": N_("App removed"),
+    "oidc.key_rotated": N_("Signing key rotated"),
 }
 
 OUTCOMES = {"success": N_("Succeeded"), "failure": N_("Failed")}

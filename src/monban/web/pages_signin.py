@@ -86,7 +86,8 @@ async def home(request: Request) -> Response:
 async def signin_form(request: Request) -> Response:
     await visitor(request)
     expired = request.query_params.get("expired") == "1"
-    return render(request, "signin.html", next=next_target(request), identifier="", keep=False,
+    hint = request.query_params.get("login_hint", "")[:320]  # OIDC login_hint (issue #6)
+    return render(request, "signin.html", next=next_target(request), identifier=hint, keep=False,
                   error=SignInError("SESSION_EXPIRED") if expired else None)
 
 

@@ -9,6 +9,7 @@ from starlette.staticfiles import StaticFiles
 
 from monban.web import (
     pages_admin,
+    pages_admin_apps,
     pages_admin_mfa,
     pages_app_passwords,
     pages_authenticator,
@@ -18,6 +19,7 @@ from monban.web import (
     pages_members,
     pages_mfa_enroll,
     pages_mfa_signin,
+    pages_oidc,
     pages_password_change,
     pages_recovery,
     pages_security,
@@ -40,4 +42,6 @@ def install(app: FastAPI) -> None:
     app.include_router(pages_authenticator.router)
     app.include_router(pages_app_passwords.router)
     app.include_router(pages_signin_code.router)
+    app.include_router(pages_oidc.router)
+    app.include_router(pages_admin_apps.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
