@@ -16,6 +16,7 @@ from monban import __version__
 from monban.api import admin as admin_api
 from monban.api import diagnostics as diagnostics_api
 from monban.api import factors as factors_api
+from monban.api import federation as federation_api
 from monban.api import me as me_api
 from monban.api import recovery as recovery_api
 from monban.api import signin as signin_api
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.include_router(factors_api.router)
     app.include_router(recovery_api.router)
     app.include_router(support_api.router)
+    app.include_router(federation_api.router)
     _include_pages(app)
 
     app.add_exception_handler(SignInError, _signin_error)

@@ -15,6 +15,8 @@ from monban.db.migrate import upgrade
 from monban.factors import registry
 from monban.factors.base import FactorDeps
 from monban.factors.manager import FactorManager
+from monban.federation.registry import ProviderRegistry
+from monban.federation.service import FederationService
 from monban.notify.delivery import build_senders
 from monban.notify.outbox import Outbox
 from monban.passwords.hasher import PasswordHasher
@@ -39,6 +41,7 @@ class Runtime:
     factors: FactorManager
     second_step: SecondStep
     outbox: Outbox
+    federation: FederationService
 
     def close(self) -> None:
         self.hasher.close()
@@ -57,7 +60,8 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
                             settings.argon2_parallelism, settings.hash_workers)
     secret_key = settings.resolved_secret_key()
     outbox = Outbox(db, clock)
-    deps = FactorDeps(db=db, clock=clock, sealer=Sealer(secret_key),
+    sealer = Sealer(secret_key)
+    deps = FactorDeps(db=db, clock=clock, sealer=sealer,
                       codes=CodeHasher(secret_key), app_name=settings.authenticator_app_name,
                       rp_id=settings.webauthn_rp_id, rp_name=settings.webauthn_rp_name,
                       senders=build_senders(settings, outbox))
@@ -72,4 +76,6 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
         signin=signin, sessions=SessionService(db, clock),
         directory=Directory(db, hasher, clock), secret_key=secret_key, factors=manager,
         second_step=second_step, outbox=outbox,
+        federation=FederationService(db, clock, settings, ProviderRegistry(db, sealer, clock),
+                                     signin, counters),
     )

@@ -5,10 +5,10 @@ they work before any admin account exists. Each module adds one group of command
 
 from __future__ import annotations
 
-from monban.cli import logs, network, orgs, server, sessions, users
+from monban.cli import federation, logs, network, orgs, server, sessions, users
 from monban.cli.commands import app
 
-__all__ = ["app", "logs", "main", "network", "orgs", "server", "sessions", "users"]
+__all__ = ["app", "federation", "logs", "main", "network", "orgs", "server", "sessions", "users"]
 
 
 def main() -> None:

@@ -65,8 +65,11 @@ class SecondStep:
 
     async def required(self, flow: flows.Flow, account: Account, settings: OrgSettings,
                        request: RequestInfo, now: datetime,
-                       enrolled: Sequence[FactorRecord]) -> SecondStepRequired | None:
-        """After the password: what, if anything, is still to prove."""
+                       enrolled: Sequence[FactorRecord],
+                       from_states: tuple[str, ...] = ("password",)
+                       ) -> SecondStepRequired | None:
+        """After the first step (the password, or a federated provider's answer: its state
+        in `from_states`, its amr already on the flow): what, if anything, is still to prove."""
         usable = self.manager.usable_of(enrolled, settings)
         strong = [f for f in usable if f.kind not in ALONE_IS_NOT_ENOUGH]
         required = self._mfa_required(account, settings)
@@ -76,8 +79,8 @@ class SecondStep:
                 trusted_browsers.is_trusted, account.id, request.device_id, now):
             return None
         state = MFA if strong else MFA_ENROLL
-        data = {**flow.data, "amr": ["pwd"], "challenges": {}}
-        if not await self._db.run(flows.advance, flow.id, ("password",), state, now,
+        data = {**flow.data, "amr": list(flow.data.get("amr", ["pwd"])), "challenges": {}}
+        if not await self._db.run(flows.advance, flow.id, from_states, state, now,
                                   data=data, keep_signed_in=flow.keep_signed_in):
             raise SignInError("FLOW_EXPIRED")
         return SecondStepRequired(flow.id, state, _ordered(usable) if strong else [],

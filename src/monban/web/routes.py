@@ -12,6 +12,7 @@ from monban.web import (
     pages_admin_mfa,
     pages_diagnose,
     pages_factors,
+    pages_federation,
     pages_help,
     pages_members,
     pages_mfa_enroll,
@@ -34,4 +35,5 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router)
     app.include_router(pages_support.router)
     app.include_router(pages_recovery.router)
+    app.include_router(pages_federation.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
