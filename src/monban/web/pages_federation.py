@@ -82,30 +82,6 @@ async def callback(request: Request) -> Response:
     return response
 
 
-@router.get("/signin/federated/{slug}")
-async def provider_page(slug: str, request: Request) -> Response:
-    """A page with one "Sign in with …" button: the link an org gives for its own IdP."""
-    await visitor(request)
-    provider = await runtime_of(request).federation.registry.get(slug[:64])
-    if not provider.enabled:
-        raise SignInError("SIGNIN_METHOD_NOT_ALLOWED")
-    return render(request, "federation_start.html", provider=provider,
-                  next=next_target(request))
-
-
-@router.post("/signin/federated/{slug}")
-async def start(slug: str, request: Request) -> Response:
-    form = await read_form(request)
-    next_url = next_target(request, form.text("next", 512))
-    try:
-        started = await runtime_of(request).federation.start(
-            slug[:64], request_info(request), via=WEB, next_url=next_url,
-            keep_signed_in=form.flag("keep_signed_in"))
-    except SignInError as error:
-        return signin_form_page(request, next_url=next_url, error=error)
-    return _off_to_provider(request, started.url, started.flow_id)
-
-
 def _outcome(request: Request, outcome: Finished | Linked) -> Response:
     if isinstance(outcome, Linked):
         return redirect(f"{LINKED_PAGE}?notice=provider_linked")
@@ -138,6 +114,34 @@ class _Keep(dict[str, str]):
         return "{" + key + "}"
 
 
+@router.get("/signin/federated/{slug}")
+async def provider_page(slug: str, request: Request) -> Response:
+    """A page with one "Sign in with …" button: the link an org gives for its own IdP."""
+    await visitor(request)
+    provider = await runtime_of(request).federation.registry.get(slug[:64])
+    if not provider.enabled:
+        raise SignInError("SIGNIN_METHOD_NOT_ALLOWED")
+    return render(request, "federation_start.html", provider=provider,
+                  next=next_target(request))
+
+
+@router.get("/signin/federated/{slug}/start")
+async def start(slug: str, request: Request) -> Response:
+    """Off to the provider. A link, not a form: the pages' CSP (form-action 'self') stops a
+    form whose answer redirects to another origin. A GET is safe here: it only opens a flow
+    bound to this browser (STATE_COOKIE); nothing signs in until this browser comes back
+    with the provider's answer for that flow (as Keycloak's and authentik's login links)."""
+    await visitor(request)
+    next_url = next_target(request)
+    try:
+        started = await runtime_of(request).federation.start(
+            slug[:64], request_info(request), via=WEB, next_url=next_url,
+            keep_signed_in=request.query_params.get("keep") == "1")
+    except SignInError as error:
+        return signin_form_page(request, next_url=next_url, error=error)
+    return _off_to_provider(request, started.url, started.flow_id)
+
+
 # Linked accounts ------------------------------------------------------------------------
 async def _linkable(request: Request, auth: Authenticated) -> list[Provider]:
     from monban.federation.linking import allowed
@@ -162,9 +166,10 @@ async def linked(request: Request) -> Response:
     return await linked_page(request, await signed_in(request))
 
 
-@router.post(LINKED_PAGE + "/link/{slug}")
+@router.get(LINKED_PAGE + "/link/{slug}")
 async def link(slug: str, request: Request) -> Response:
-    await read_form(request)
+    """A link for the same reason as `start`; the flow is bound to this browser and to the
+    signed-in account, and links only the identity this browser proves at the provider."""
     auth = await signed_in(request)
     try:
         started = await runtime_of(request).federation.start(
