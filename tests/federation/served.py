@@ -31,8 +31,8 @@ class Served:
     node: Node
     idp: TestIdP
 
-    def seed_account(self, email: str, language: str = "en", sub: str | None = None
-                     ) -> Account:
+    def seed_account(self, email: str, language: str = "en", sub: str | None = None,
+                     role: Role = Role.MEMBER, superadmin: bool = False) -> Account:
         """An account in org "acme" (created on first use), linked to `sub` at the IdP."""
         async def work() -> Account:
             runtime = build_runtime(self.cluster.settings())
@@ -44,7 +44,7 @@ class Served:
                     org = await directory.create_org("Acme", "acme")
                 account = await directory.create_account(
                     display_name=email.split("@")[0], email=email, password=PASSWORD, org=org,
-                    role=Role.MEMBER, language=language)
+                    role=role, language=language, superadmin=superadmin)
                 if sub is not None:
                     provider = await runtime.federation.registry.get("testidp")
                     identity = UpstreamIdentity(self.idp.issuer, sub, email, True, "")
