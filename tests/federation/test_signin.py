@@ -231,3 +231,49 @@ async def test_unlink_with_a_password_left(client: AsyncClient, idp: TestIdP,
     assert removed.status_code == 200
     again = await federated_signin(client, idp, sub)
     assert error_code(again) == "FEDERATED_LINK_REQUIRED"
+
+
+async def test_the_session_says_fed(client: AsyncClient, idp: TestIdP, member: Account,
+                                    runtime: Runtime) -> None:
+    from monban.store import sessions
+
+    sub = new_sub()
+    idp.set_account(sub, member.email)
+    await link(client, await token_for(client, "hanako@acme.example"), idp, sub)
+    done = await federated_signin(client, idp, sub)
+    live = await runtime.db.run(sessions.list_live, member.id, runtime.clock.now(), 0,
+                                write=False)
+    by_id = {s.id: s for s in live}
+    assert by_id[done.json()["session"]["id"]].amr == "fed"
+
+
+async def test_lockout_applies(client_for: ClientFactory, idp: TestIdP, member: Account
+                               ) -> None:
+    sub = new_sub()
+    idp.set_account(sub, member.email)
+    client = client_for(ip="192.0.2.44")
+    await link(client, await token_for(client, "hanako@acme.example"), idp, sub)
+    for _ in range(8):
+        await client.post("/api/v1/signin/flows", json={"identifier": member.email,
+                                                         "password": "wrong password!"})
+    locked = await federated_signin(client, idp, sub)
+    assert locked.status_code == 429
+    assert error_code(locked) == "SIGNIN_ATTEMPTS_EXCEEDED"
+
+
+async def test_daily_and_session_limits_apply(client: AsyncClient, idp: TestIdP,
+                                              member: Account, set_org: Updater) -> None:
+    sub = new_sub()
+    idp.set_account(sub, member.email)
+    await link(client, await token_for(client, "hanako@acme.example"), idp, sub)
+    await set_org(session_limit=1)  # the password sign-in above holds the one place
+    limited = await federated_signin(client, idp, sub)
+    assert limited.status_code == 409
+    assert error_code(limited) == "CONCURRENT_SESSION_LIMIT"
+    flow_id = limited.json()["error"]["detail"]["flow_id"]
+    ended = await client.post(f"/api/v1/signin/flows/{flow_id}/end-other-sessions")
+    assert ended.status_code == 200, ended.text
+    await set_org(session_limit=0, daily_signin_limit=2)  # 2 sign-ins today already
+    over = await federated_signin(client, idp, sub)
+    assert over.status_code == 429
+    assert error_code(over) == "DAILY_SIGNIN_LIMIT"
