@@ -31,6 +31,7 @@ def test_sign_in_with_the_provider(site: Served, page_for: Any) -> None:
     page.click("button[type=submit]")
     page.wait_for_url(f"{site.node.url}/account/security")
     assert f"{sub}@acme.example" in page.content()
+    assert page.locator("#linked-accounts li[data-provider=testidp]").count() == 1
     page.click("a.linked-accounts-link")
     page.wait_for_url(f"{site.node.url}/account/linked")
     row = page.locator("tr[data-provider=testidp]")

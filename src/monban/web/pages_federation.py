@@ -161,6 +161,11 @@ async def linked_page(request: Request, auth: Authenticated,
                              if p.id not in linked_ids])
 
 
+async def linked_section(request: Request, auth: Authenticated) -> dict[str, Any]:
+    """The security page's "Linked accounts" section (pages_security.py)."""
+    return {"linked_accounts": await runtime_of(request).federation.links(auth.account)}
+
+
 @router.get(LINKED_PAGE)
 async def linked(request: Request) -> Response:
     return await linked_page(request, await signed_in(request))

@@ -18,6 +18,7 @@ from monban.web.forms import local_path, read_form
 from monban.web.labels import LANGUAGES
 from monban.web.mfa import two_step_section
 from monban.web.page_route import PageRoute
+from monban.web.pages_federation import linked_section
 from monban.web.pages_password_change import hints_for, policy_notes
 from monban.web.pages_recovery import recovery_section
 from monban.web.pages_troubleshoot import failure_reasons
@@ -56,7 +57,8 @@ async def security_page(request: Request, auth: Authenticated,
                   your_ip=str(request_info(request).ip), org=auth.org, languages=LANGUAGES,
                   password_hints=await hints_for(request, account, auth.settings),
                   **await two_step_section(request, auth),
-                  **await recovery_section(request, auth))
+                  **await recovery_section(request, auth),
+                  **await linked_section(request, auth))
 
 
 async def change_or_show(request: Request, auth: Authenticated,
