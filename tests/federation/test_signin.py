@@ -49,6 +49,15 @@ async def test_matching_email_is_not_linked_silently(client: AsyncClient, idp: T
     assert await runtime.db.run(federated_links.find, idp.issuer, sub, write=False) is None
 
 
+async def test_hidden_existence_is_not_revealed(client: AsyncClient, idp: TestIdP,
+                                                member: Account, set_org: Updater) -> None:
+    await set_org(hide_account_existence=True)
+    sub = new_sub()
+    idp.set_account(sub, member.email)
+    response = await federated_signin(client, idp, sub)
+    assert error_code(response) == "ACCOUNT_NOT_FOUND"
+
+
 async def test_link_then_sign_in_with_the_provider(client: AsyncClient, idp: TestIdP,
                                                    member: Account) -> None:
     sub = new_sub()

@@ -46,8 +46,11 @@ def resolve(conn: Connection, provider: Provider, identity: UpstreamIdentity, no
         holder = accounts.find(conn, Identifier("email", identity.email))
         if holder is not None:
             # Only a verified address says "this is probably the same person"; an unverified
-            # one says nothing, and never reveals that an account exists.
-            if identity.email_verified:
+            # one says nothing, and never reveals that an account exists; nor does any
+            # address when the holder's org hides whether accounts exist.
+            holder_org = orgs.get(conn, holder.org_id) if holder.org_id else None
+            hidden = holder_org is not None and holder_org.settings.hide_account_existence
+            if identity.email_verified and not hidden:
                 error = SignInError("FEDERATED_LINK_REQUIRED", provider=provider.display_name,
                                     detail={"link_url": "/signin?next=/account/linked"})
                 error.language = holder.language
