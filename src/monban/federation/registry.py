@@ -103,11 +103,6 @@ class ProviderRegistry:
     async def everything(self) -> Sequence[Provider]:
         return [self.opened(row) for row in await self._db.run(rows.everything, write=False)]
 
-    async def set_enabled(self, provider: Provider, enabled: bool,
-                          actor_id: str | None = None) -> None:
-        await self._db.run(_set_enabled, provider, enabled, self._clock.now(), actor_id)
-        self.generation += 1
-
     async def remove(self, provider: Provider, actor_id: str | None = None) -> None:
         """Its links go with it (members who had no other way in use 'Forgot password')."""
         await self._db.run(_remove, provider, self._clock.now(), actor_id)
@@ -120,15 +115,6 @@ def _insert(conn: Connection, row: rows.ProviderRow, actor_id: str | None) -> No
         at=row.created_at, event="federation.provider_added", outcome="success",
         org_id=row.org_id, actor_id=actor_id,
         detail={"provider": row.slug, "issuer": row.issuer, "protocol": row.protocol}))
-
-
-def _set_enabled(conn: Connection, provider: Provider, enabled: bool, now: Any,
-                 actor_id: str | None) -> None:
-    rows.set_enabled(conn, provider.id, enabled)
-    audit.record(conn, audit.AuditEvent(
-        at=now, event="federation.provider_" + ("enabled" if enabled else "disabled"),
-        outcome="success", org_id=provider.org_id, actor_id=actor_id,
-        detail={"provider": provider.slug}))
 
 
 def _remove(conn: Connection, provider: Provider, now: Any, actor_id: str | None) -> None:

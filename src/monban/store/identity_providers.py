@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -78,11 +78,6 @@ def list_all(conn: Connection, org_id: str | None = None, *, server_wide: bool =
 def everything(conn: Connection) -> Sequence[ProviderRow]:
     rows = conn.execute(select(identity_providers).order_by(identity_providers.c.slug))
     return [_row(row) for row in rows]
-
-
-def set_enabled(conn: Connection, provider_id: str, enabled: bool) -> bool:
-    return conn.execute(update(identity_providers).where(
-        identity_providers.c.id == provider_id).values(enabled=enabled)).rowcount == 1
 
 
 def remove(conn: Connection, provider_id: str) -> bool:
