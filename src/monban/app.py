@@ -18,6 +18,7 @@ from monban.api import app_passwords as app_passwords_api
 from monban.api import authenticator as authenticator_api
 from monban.api import diagnostics as diagnostics_api
 from monban.api import factors as factors_api
+from monban.api import federation as federation_api
 from monban.api import mail as mail_api
 from monban.api import me as me_api
 from monban.api import oidc as oidc_api
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.include_router(mail_api.router)
     app.include_router(oidc_api.router)
     app.include_router(oidc_admin_api.router)
+    app.include_router(federation_api.router)
     _include_pages(app)
 
     app.add_exception_handler(SignInError, _signin_error)

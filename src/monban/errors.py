@@ -141,6 +141,25 @@ _ENTRIES = (
     _e("SERVICE_UNAVAILABLE", 503,
        "サービスが一時的に利用できません。しばらくしてからもう一度お試しください。",
        "The service is temporarily unavailable. Please try again shortly.", "support"),
+    # Federated sign-in (docs/errors.md).
+    _e("FEDERATED_LINK_REQUIRED", 409,
+       "このメールアドレスのアカウントは既にあります。{provider}を連携するには、先にそのアカウントにサインインしてください。",
+       "An account with this email address already exists. Sign in to it first, then link "
+       "{provider}.", "user"),
+    _e("FEDERATED_ALREADY_LINKED", 409,
+       "この{provider}アカウントは既に別のアカウントに連携されています。",
+       "This {provider} account is already linked to another account.", "user"),
+    _e("FEDERATED_RESPONSE_INVALID", 400,
+       "{provider}からの応答を確認できませんでした。最初からやり直してください。",
+       "The answer from {provider} could not be verified. Please start again.", "user"),
+    _e("FEDERATED_PROVIDER_ERROR", 502,
+       "{provider}でのサインインを完了できませんでした。しばらくしてからもう一度お試しいただくか、別の方法でサインインしてください。",
+       "Signing in with {provider} could not be completed. Try again shortly, or sign in "
+       "another way.", "user"),
+    _e("LAST_SIGNIN_METHOD", 409,
+       "アカウントにサインインする唯一の方法のため、解除できません。先に別のサービスを連携するか、パスワードを設定してください。",
+       "This is the only way to sign in to your account, so it can't be removed. Link another "
+       "provider or set a password first.", "user"),
 )
 
 CATALOGUE: dict[str, CatalogueEntry] = {entry.code: entry for entry in _ENTRIES}

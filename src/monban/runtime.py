@@ -19,6 +19,8 @@ from monban.devices.setup import AuthenticatorSetup
 from monban.factors import registry
 from monban.factors.base import FactorDeps
 from monban.factors.manager import FactorManager
+from monban.federation.registry import ProviderRegistry
+from monban.federation.service import FederationService
 from monban.mail.app_passwords import AppPasswords
 from monban.mail.login import MailLogins
 from monban.notify.delivery import build_senders
@@ -54,6 +56,7 @@ class Runtime:
     passwordless: Passwordless
     oidc: Provider
     """The OpenID Connect provider (issue #6)."""
+    federation: FederationService
     authenticator: Any = None
     """devices.service.DeviceService (issue #4: Monban Authenticator)."""
     qr_signin: Any = None
@@ -84,7 +87,8 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
     secret_key = settings.resolved_secret_key()
     outbox = Outbox(db, clock)
     setup = authenticator_setup(settings)
-    deps = FactorDeps(db=db, clock=clock, sealer=Sealer(secret_key),
+    sealer = Sealer(secret_key)
+    deps = FactorDeps(db=db, clock=clock, sealer=sealer,
                       codes=CodeHasher(secret_key), app_name=settings.authenticator_app_name,
                       rp_id=settings.webauthn_rp_id, rp_name=settings.webauthn_rp_name,
                       senders=build_senders(settings, outbox), authenticator=setup)
@@ -107,6 +111,8 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
         mail_logins=MailLogins(db, counters, hasher, clock, app_passwords, second_step),
         passwordless=Passwordless(db, counters, clock, deps.codes, deps.senders, signin),
         redis_counters=redis_counters, oidc=oidc,
+        federation=FederationService(db, clock, settings, ProviderRegistry(db, sealer, clock),
+                                     signin, counters),
     )
 
 

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 FACTOR_KINDS = frozenset({"totp", "sms", "email", "webauthn", "backup_code", "push"})
 
 
@@ -78,6 +80,16 @@ class OrgSettings(BaseModel):
     """Answer INVALID_CREDENTIALS instead of ACCOUNT_NOT_FOUND for identifiers on the org's
     domains, and refuse member-specific policies only after the password is proven."""
 
+    # Federated sign-in (FEATURES.md §5)
+    federated_providers: list[str] | None = None
+    """Identity providers (slugs) members may sign in with: None = every enabled one,
+    [] = federated sign-in off."""
+    federated_email_sync: bool = True
+    """A provider's verified email replaces the member's when it changed there (never when
+    another account has it: FEDERATED_EMAIL_CONFLICT)."""
+    federated_trust_mfa: bool = False
+    """Skip Monban's second step when the provider says it did MFA (amr contains "mfa")."""
+
     @field_validator("mfa_required_roles")
     @classmethod
     def _known_roles(cls, value: list[str]) -> list[str]:
@@ -108,6 +120,16 @@ class OrgSettings(BaseModel):
         unknown = set(value) - {"lower", "upper", "digit", "symbol"}
         if unknown:
             raise ValueError(f"unknown character classes {sorted(unknown)}")
+        return sorted(set(value))
+
+    @field_validator("federated_providers")
+    @classmethod
+    def _provider_slugs(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        bad = [slug for slug in value if not _SLUG.fullmatch(slug)]
+        if bad:
+            raise ValueError(f"not provider slugs {bad[:5]}")
         return sorted(set(value))
 
     @field_validator("timezone")

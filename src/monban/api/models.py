@@ -99,6 +99,9 @@ class OrgSettingsPatch(Strict):
     password_history: int | None = None
     password_max_age_days: int | None = None
     password_min_age_hours: int | None = None
+    federated_providers: list[str] | None = None
+    federated_email_sync: bool | None = None
+    federated_trust_mfa: bool | None = None
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

@@ -9,6 +9,7 @@ from monban.authenticator.cli import app as authenticator_app  # issue #4
 from monban.cli import (
     clients,
     devices,
+    federation,
     logs,
     mail,
     network,
@@ -23,8 +24,8 @@ from monban.cli.commands import app
 app.add_typer(authenticator_app, name="authenticator",
               help="Monban Authenticator, the app (also `monban-authenticator`).")
 
-__all__ = ["app", "clients", "devices", "logs", "mail", "main", "network", "orgs", "server",
-           "sessions", "transfer", "users"]
+__all__ = ["app", "clients", "devices", "federation", "logs", "mail", "main", "network",
+           "orgs", "server", "sessions", "transfer", "users"]
 
 
 def main() -> None:

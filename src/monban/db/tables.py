@@ -465,3 +465,40 @@ oidc_assertions = Table(
     Column("jti", String(128), primary_key=True),
     Column("expires_at", UTCDateTime, nullable=False, index=True),
 )
+# Federated sign-in (FEATURES.md §5) ------------------------------------------------------
+
+identity_providers = Table(
+    "identity_providers", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("protocol", String(8), nullable=False),  # oidc | oauth2
+    Column("preset", String(32), nullable=True),
+    Column("org_id", String(32), ForeignKey("orgs.id", ondelete="CASCADE"), nullable=True,
+           index=True),
+    Column("issuer", String(500), nullable=False),
+    Column("client_id", String(500), nullable=False),
+    Column("client_secret_sealed", Text, nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("auto_create", Boolean, nullable=False, default=False),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+"""Upstream identity providers: server-wide (org_id NULL: the social presets) or an org's
+own IdP. The client secret is sealed (crypto/sealing.py) with the row id as context."""
+
+federated_links = Table(
+    "federated_links", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("provider_id", String(32), ForeignKey("identity_providers.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("issuer", String(500), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("email", String(320), nullable=True),
+    Column("linked_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Index("ix_federated_links_issuer_subject", "issuer", "subject", unique=True),
+)
+"""An account's link to a provider identity, by (issuer, subject): never by email."""

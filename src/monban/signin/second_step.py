@@ -74,10 +74,12 @@ class SecondStep:
     async def required(self, flow: flows.Flow, account: Account, settings: OrgSettings,
                        request: RequestInfo, now: datetime,
                        enrolled: Sequence[FactorRecord], *,
-                       first_amr: Sequence[str] = ("pwd",), used_kind: str | None = None
+                       first_amr: Sequence[str] = ("pwd",), used_kind: str | None = None,
+                       from_states: tuple[str, ...] = ("password",)
                        ) -> SecondStepRequired | None:
-        """After the first step (the password, or a sign-in code sent by `used_kind`, which
-        then cannot be the second step too): what, if anything, is still to prove."""
+        """After the first step (the password; a sign-in code sent by `used_kind`, which
+        then cannot be the second step too; or a federated provider's answer, its flow in
+        `from_states`): what, if anything, is still to prove."""
         every = self.manager.usable_of(enrolled, settings)
         usable = _usable(every, used_kind)
         strong = [f for f in usable if f.kind not in ALONE_IS_NOT_ENOUGH]
@@ -92,7 +94,7 @@ class SecondStep:
             return None
         state = MFA if strong else MFA_ENROLL
         data = {**flow.data, "amr": list(first_amr), "challenges": {}, "used_kind": used_kind}
-        if not await self._db.run(flows.advance, flow.id, ("password",), state, now,
+        if not await self._db.run(flows.advance, flow.id, from_states, state, now,
                                   data=data, keep_signed_in=flow.keep_signed_in):
             raise SignInError("FLOW_EXPIRED")
         return SecondStepRequired(flow.id, state, _ordered(usable) if strong else [],

@@ -19,6 +19,7 @@ from monban.web.labels import LANGUAGES
 from monban.web.mfa import two_step_section
 from monban.web.page_route import PageRoute
 from monban.web.pages_authenticator import authenticator_section
+from monban.web.pages_federation import linked_section
 from monban.web.pages_password_change import hints_for, policy_notes
 from monban.web.pages_recovery import recovery_section
 from monban.web.pages_troubleshoot import failure_reasons
@@ -58,7 +59,8 @@ async def security_page(request: Request, auth: Authenticated,
                   password_hints=await hints_for(request, account, auth.settings),
                   **await two_step_section(request, auth),
                   **await authenticator_section(request, auth),
-                  **await recovery_section(request, auth))
+                  **await recovery_section(request, auth),
+                  **await linked_section(request, auth))
 
 
 async def change_or_show(request: Request, auth: Authenticated,

@@ -177,6 +177,7 @@ def render(request: Request, template: str, *, auth: Authenticated | None = None
         "when": _time_formatter(zone_of(auth)),
         "ago": _ago_formatter(runtime.clock.now(), gettext), "notice": notice,
         "device": describe, "scripts": scripts, "keep_together": keep_together,
+        "federated_buttons": runtime.federation.cached_buttons,
         **_label_functions(request, language, gettext),
         **context,
     }

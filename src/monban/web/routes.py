@@ -15,6 +15,7 @@ from monban.web import (
     pages_authenticator,
     pages_diagnose,
     pages_factors,
+    pages_federation,
     pages_help,
     pages_members,
     pages_mfa_enroll,
@@ -44,4 +45,5 @@ def install(app: FastAPI) -> None:
     app.include_router(pages_signin_code.router)
     app.include_router(pages_oidc.router)
     app.include_router(pages_admin_apps.router)
+    app.include_router(pages_federation.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

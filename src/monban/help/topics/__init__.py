@@ -57,13 +57,15 @@ class Topic:
 
 
 # The section modules build their topics from the types above, so they are imported after them.
+from monban.help.topics.federation import FEDERATION  # noqa: E402
 from monban.help.topics.forgot_password import FORGOT_PASSWORD  # noqa: E402
 from monban.help.topics.mail_clients import MAIL_CLIENTS  # noqa: E402
 from monban.help.topics.mfa import MFA  # noqa: E402
 from monban.help.topics.other import OTHER  # noqa: E402
 from monban.help.topics.signin_errors import SIGNIN_ERRORS  # noqa: E402
 
-_TOPICS: tuple[Topic, ...] = (*SIGNIN_ERRORS, *MFA, *MAIL_CLIENTS, *FORGOT_PASSWORD, *OTHER)
+_TOPICS: tuple[Topic, ...] = (*SIGNIN_ERRORS, *MFA, *MAIL_CLIENTS, *FORGOT_PASSWORD, *OTHER,
+                              *FEDERATION)
 
 TOPICS: dict[str, Topic] = {topic.slug: topic for topic in _TOPICS}
 

@@ -261,7 +261,7 @@ SIGNIN_ERRORS: tuple[Topic, ...] = (
     Topic(
         slug="FEDERATED_EMAIL_CONFLICT",
         section="signin_errors",
-        actions=("signin", "contact_support"),
+        actions=("signin", "security_page", "contact_support"),
         ja=TopicText(
             title="{provider}で変更したメールアドレスが別のアカウントで使用されています",
             what_happened=(

@@ -1,0 +1,33 @@
+"""Who the provider says signed in, once its answer is verified."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from monban.errors import SignInError
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamIdentity:
+    issuer: str
+    subject: str
+    email: str | None
+    email_verified: bool
+    name: str
+    amr: tuple[str, ...] = field(default=())
+
+    @property
+    def did_mfa(self) -> bool:
+        return "mfa" in self.amr
+
+
+def refused(provider: str, reason: str) -> SignInError:
+    """FEDERATED_RESPONSE_INVALID: the provider's answer failed a check (`reason` is for the
+    audit log and the API's detail: never a token or a code)."""
+    return SignInError("FEDERATED_RESPONSE_INVALID", detail={"reason": reason},
+                       provider=provider)
+
+
+def unreachable(provider: str, reason: str) -> SignInError:
+    return SignInError("FEDERATED_PROVIDER_ERROR", detail={"reason": reason},
+                       provider=provider)
