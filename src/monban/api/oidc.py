@@ -65,13 +65,25 @@ def oauth_error(error: OAuthError, basic: bool = False) -> Response:
 async def _form(request: Request) -> dict[str, str]:
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM:
         raise OAuthError("invalid_request", f"the body must be {FORM}")
-    body = await request.body()
-    if len(body) > MAX_FORM:
-        raise OAuthError("invalid_request", "the body is too large")
+    body = await _bounded_body(request)
     try:
         return single_params(body.decode())
     except (SignInError, UnicodeDecodeError):
         raise OAuthError("invalid_request", "a parameter is repeated or malformed") from None
+
+
+async def _bounded_body(request: Request) -> bytes:
+    """The body, read no further than MAX_FORM: these endpoints are served ahead of the
+    app's body-size middleware (api/oidc_fast_path.py), so they keep their own limit."""
+    declared = request.headers.get("content-length", "")
+    if declared and (not declared.isdigit() or int(declared) > MAX_FORM):
+        raise OAuthError("invalid_request", "the body is too large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM:
+            raise OAuthError("invalid_request", "the body is too large")
+    return bytes(body)
 
 
 def _endpoints(request: Request) -> tuple[str, tuple[str, ...]]:

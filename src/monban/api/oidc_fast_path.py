@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from monban.api import oidc
+from monban.errors import SignInError
 
 
 class OAuthFastPath:
@@ -28,6 +29,16 @@ class OAuthFastPath:
             return
         try:
             response = await found[0](Request(scope, receive))
+        except SignInError as error:
+            if error.code != "SERVICE_UNAVAILABLE":
+                raise
+            # The database (or Redis) is away: a temporary answer, as the app's own
+            # SERVICE_UNAVAILABLE is for people; the caller may retry.
+            await JSONResponse({"error": "temporarily_unavailable",
+                                "error_description": "try again shortly"}, status_code=503,
+                               headers={**oidc.NO_STORE, "Retry-After": "5"})(
+                scope, receive, send)
+            return
         except Exception:  # noqa: BLE001 - answered in the OAuth shape, then re-raised
             await JSONResponse({"error": "server_error"}, status_code=500,
                                headers=oidc.NO_STORE)(scope, receive, send)
