@@ -7,11 +7,13 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from monban.db.database import Database
+from monban.db.migrate import upgrade
 
 
 def server_url() -> str:
@@ -34,3 +36,24 @@ def private_schema() -> Iterator[str]:
     finally:
         admin.transaction(lambda c: c.execute(text(f"DROP SCHEMA {schema} CASCADE")))
         admin.dispose()
+
+
+@contextmanager
+def migrated_database(engine: str, tmp_path: Path) -> Iterator[Database]:
+    """A Database at the newest schema: a fresh SQLite file ("sqlite"), or a private
+    PostgreSQL schema (anything else; skipped when the server is not configured)."""
+    if engine == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'migrated.sqlite3'}")
+        upgrade(database)
+        try:
+            yield database
+        finally:
+            database.dispose()
+        return
+    with private_schema() as url:
+        database = Database(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        upgrade(database)
+        try:
+            yield database
+        finally:
+            database.dispose()

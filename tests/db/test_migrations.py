@@ -10,24 +10,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from monban.db.database import Database
-from monban.db.migrate import upgrade
 from monban.db.tables import metadata
-from tests.postgres import private_schema
+from tests.postgres import migrated_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def migrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'm.sqlite3'}")
-        upgrade(db)
+    with migrated_database(request.param, tmp_path) as db:
         yield db
-        db.dispose()
-        return
-    with private_schema() as url:
-        db = Database(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        upgrade(db)
-        yield db
-        db.dispose()
 
 
 def test_migrated_schema_matches_the_tables(migrated: Database) -> None:

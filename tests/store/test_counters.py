@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from monban.db.database import Database
-from monban.db.migrate import upgrade
 from monban.store.counters import Counters, LockRule
 from monban.store.redis_counters import RedisCounters, connect
 from monban.store.sql_counters import SqlCounters
-from tests.postgres import private_schema
+from tests.postgres import migrated_database
 
 RULE = LockRule(threshold=3, window=timedelta(hours=1), base=timedelta(minutes=5),
                 ceiling=timedelta(hours=24))
@@ -28,17 +27,8 @@ NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     if request.param == "postgresql+redis" and not os.environ.get("MONBAN_TEST_REDIS_URL"):
         pytest.skip("MONBAN_TEST_REDIS_URL is not set (.ci/run sets it)")
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'c.sqlite3'}")
-        upgrade(database)
+    with migrated_database(request.param, tmp_path) as database:
         yield database
-        database.dispose()
-        return
-    with private_schema() as url:
-        database = Database(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        upgrade(database)
-        yield database
-        database.dispose()
 
 
 @pytest.fixture
