@@ -54,9 +54,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
             if sweeper is not None:
                 sweeper.cancel()
             if own:
-                if app.state.runtime.redis_counters is not None:
-                    await app.state.runtime.redis_counters.aclose()
-                app.state.runtime.close()
+                await app.state.runtime.aclose()
 
     app = FastAPI(title="Monban", version=__version__, lifespan=lifespan,
                   description="Accounts and sign-in server. Errors follow the catalogue: "

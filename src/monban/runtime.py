@@ -64,6 +64,16 @@ class Runtime:
     redis_counters: RedisCounters | None = None
     """Set when MONBAN_REDIS_URL is (issue #7): /readyz pings it."""
 
+    async def aclose(self) -> None:
+        """Close the network clients (Redis, the push fan-out, upstream providers), then
+        the rest (close)."""
+        if self.redis_counters is not None:
+            await self.redis_counters.aclose()
+        if self.authenticator is not None:
+            await self.authenticator.setup.fanout.close()
+        await self.federation.close()
+        self.close()
+
     def close(self) -> None:
         self.hasher.close()
         self.db.dispose()

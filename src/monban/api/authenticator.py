@@ -25,7 +25,7 @@ from pydantic import Field
 from monban.admin.permissions import require_support
 from monban.api.auth import current_session
 from monban.api.models import Strict
-from monban.api.signin import _signed_in
+from monban.api.signin import signin_answer
 from monban.api.views import session_view
 from monban.devices import signature
 from monban.devices.qr_signin import QrSignInService
@@ -323,7 +323,7 @@ async def finish_qr(qr_id: str, body: FinishQr, request: Request) -> Any:
     if isinstance(result, str):
         return JSONResponse({"state": result}, status_code=202,
                             headers={"Cache-Control": "no-store"})
-    return _signed_in(request, result)
+    return signin_answer(request, result)
 
 
 # Org admins and support: when every device is gone ---------------------------------------

@@ -41,7 +41,7 @@ def _runtime(request: Request) -> Runtime:
     return runtime
 
 
-def _signed_in(request: Request, result: SignedIn | SecondStepRequired) -> JSONResponse:
+def signin_answer(request: Request, result: SignedIn | SecondStepRequired) -> JSONResponse:
     if isinstance(result, SecondStepRequired):
         return JSONResponse(second_step_view(result), headers={"Cache-Control": "no-store"})
     runtime = _runtime(request)
@@ -64,7 +64,7 @@ async def start_flow(body: StartFlow, request: Request) -> Any:
     if body.password is not None:
         result = await runtime.signin.start_and_submit(body.identifier, body.password, info,
                                                        body.keep_signed_in)
-        return _signed_in(request, result)
+        return signin_answer(request, result)
     flow = await runtime.signin.start(body.identifier, info, body.keep_signed_in)
     return JSONResponse({"flow": flow_view(flow)}, status_code=201)
 
@@ -79,7 +79,7 @@ async def get_flow(flow_id: str, request: Request) -> Any:
 async def submit_password(flow_id: str, body: SubmitPassword, request: Request) -> Any:
     result = await _runtime(request).signin.submit_password(
         flow_id, body.password, request_info(request), body.keep_signed_in)
-    return _signed_in(request, result)
+    return signin_answer(request, result)
 
 
 class SubmitCode(Strict):
@@ -102,7 +102,7 @@ async def verify_signin_code(flow_id: str, body: SubmitCode, request: Request) -
     """The code in place of the password; then the second step, if due, else the session."""
     result = await _runtime(request).passwordless.submit_code(
         flow_id, body.code, request_info(request), body.keep_signed_in)
-    return _signed_in(request, result)
+    return signin_answer(request, result)
 
 
 class NewPassword(Strict):
@@ -115,7 +115,7 @@ async def new_password(flow_id: str, body: NewPassword, request: Request) -> Any
     under the org's policy, then signing in goes on (the second step, else the session)."""
     result = await password_change.submit_new_password(_runtime(request), flow_id,
                                                        body.password, request_info(request))
-    return _signed_in(request, result)
+    return signin_answer(request, result)
 
 
 @router.post("/flows/{flow_id}/end-other-sessions")
@@ -123,7 +123,7 @@ async def end_other_sessions(flow_id: str, request: Request) -> Any:
     """After CONCURRENT_SESSION_LIMIT: end the other browser sessions and finish signing in."""
     result = await _runtime(request).signin.end_other_sessions_and_continue(
         flow_id, request_info(request))
-    return _signed_in(request, result)
+    return signin_answer(request, result)
 
 
 @router.post("/flows/{flow_id}/mfa/challenge")
@@ -140,7 +140,7 @@ async def mfa_verify(flow_id: str, body: FactorVerify, request: Request) -> Any:
     trusted-browser period."""
     result = await _runtime(request).second_step.verify(
         flow_id, body.factor_id, body.response, request_info(request), body.trust_browser)
-    return _signed_in(request, result)
+    return signin_answer(request, result)
 
 
 @router.post("/flows/{flow_id}/mfa/enroll/{kind}", status_code=201)
@@ -156,7 +156,7 @@ async def mfa_enroll_confirm(flow_id: str, kind: str, enrollment_id: str, body: 
                              request: Request) -> Any:
     result = await _runtime(request).second_step.confirm(
         flow_id, kind, enrollment_id, body.response, request_info(request), body.trust_browser)
-    return _signed_in(request, result)
+    return signin_answer(request, result)
 
 
 @router.post("/signout")

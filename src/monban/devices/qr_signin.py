@@ -23,7 +23,7 @@ from sqlalchemy import Connection
 from monban.devices.service import Caller, DeviceService, _audit
 from monban.errors import SignInError
 from monban.sessions.device import describe
-from monban.signin.flow import Loaded, SignedIn, SignInService, _loaded
+from monban.signin.flow import Loaded, SignedIn, SignInService, loaded_flow
 from monban.signin.request_info import RequestInfo
 from monban.store import devices as device_store
 from monban.store import flows, push_challenges
@@ -145,4 +145,4 @@ def _take(conn: Connection, qr_id: str, secret: str, now: datetime, request: Req
         keep_signed_in=False, created_at=now, expires_at=now + timedelta(seconds=ttl),
         data={"amr": ["swk"], "device": found.device_id, "method": "qr"})
     flows.insert(conn, flow)
-    return _loaded(conn, flow, request.device_id)
+    return loaded_flow(conn, flow, request.device_id)

@@ -343,7 +343,7 @@ def _find(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
 
 def load(conn: Connection, flow_id: str, device_id: str | None) -> Loaded | None:
     flow = flows.get(conn, flow_id)
-    return None if flow is None else _loaded(conn, flow, device_id)
+    return None if flow is None else loaded_flow(conn, flow, device_id)
 
 
 def _start_and_load(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
@@ -353,11 +353,13 @@ def _start_and_load(conn: Connection, flow: flows.Flow, parsed: Identifier | Non
         return None
     account, = found
     flows.insert(conn, flow)
-    return _loaded(conn, flow, device_id, account)
+    return loaded_flow(conn, flow, device_id, account)
 
 
-def _loaded(conn: Connection, flow: flows.Flow, device_id: str | None,
-            known: Account | None = None) -> Loaded:
+def loaded_flow(conn: Connection, flow: flows.Flow, device_id: str | None,
+                known: Account | None = None) -> Loaded:
+    """Everything a step of `flow` needs: the account, org, IP rules, known browser,
+    factors (one read transaction)."""
     account = known or (accounts.get(conn, flow.account_id) if flow.account_id else None)
     org = orgs.get(conn, account.org_id) if account and account.org_id else None
     return Loaded(
