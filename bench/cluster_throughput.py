@@ -13,7 +13,9 @@ its own). In one run:
      nodes), its ratio to (1), and the CPU per sign-in of all nodes together, of PostgreSQL
      and Redis, and of the load generator. On a 2-core machine expect flat scaling: the
      nodes share the same two cores, so more nodes add no hashing capacity;
-  3. token grants/s: issue #6 (the OIDC provider) is not in this tree; see GRANTS below;
+  3. for 1, 2 and 3 nodes: OAuth client_credentials grants/s at POST /oauth/token (a
+     registered confidential client, 32 in flight spread over the nodes) and the nodes' CPU
+     per grant;
   4. RSS per node with 100k live sessions in the database, after each node has
      authenticated 1,000 of them (goal <= 150 MB; nodes keep no per-session state).
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import os
 import random
 import sys
@@ -60,10 +63,7 @@ RSS_GOAL_MB = 150
 ACCOUNTS = 10_000
 LIVE_SESSIONS = 100_000
 SECRET = "cluster-bench-secret-key-0123456789abcdef0123"
-GRANTS: str | None = None
-"""Token grants/s per node count: fill in once issue #6 (OIDC token endpoint) is merged —
-drive POST /oauth/token (client_credentials or refresh_token) the way sign_in() drives the
-sign-in API, and report it next to the sign-ins below."""
+GRANT_CONCURRENCY = 32
 
 
 def email_for(i: int) -> str:
@@ -171,6 +171,62 @@ def live_sessions(db: Database, account_ids: Sequence[str], count: int) -> list[
     return tokens
 
 
+async def register_client(shared: Shared, workdir: Path) -> str:
+    """A confidential OAuth client on the shared database; its Basic authorization value."""
+    from monban.oidc import registration
+    from monban.oidc.clients import Client
+
+    settings = Settings(data_dir=workdir / "seed", database_url=shared.database_url,
+                        secret_key=SECRET)
+    runtime = build_runtime(settings)
+    try:
+        client, secret = await registration.create(runtime.oidc, Client(
+            id="", name="Bench", public=False, redirect_uris=("https://bench.example/cb",),
+            skip_consent=True, grants=("client_credentials",), scopes=("openid",)))
+        await runtime.oidc.ring()  # the signing key exists before the nodes need it
+    finally:
+        runtime.close()
+    raw = f"{client.id}:{secret}".encode()
+    return "Basic " + base64.b64encode(raw).decode()
+
+
+async def grants_loop(nodes: Sequence[Node], basic: str, warmup: float, seconds: float
+                      ) -> tuple[float, float]:
+    """(client_credentials grants/s, the nodes' CPU seconds per grant)."""
+    body = b"grant_type=client_credentials"
+    conns = [await Connection.open(n.host, n.port)
+             for n in (nodes[i % len(nodes)] for i in range(GRANT_CONCURRENCY))]
+    done: list[float] = []
+    stopping = False
+
+    async def worker(conn: Connection) -> None:
+        raw = (f"POST /oauth/token HTTP/1.1\r\nHost: {conn.host}:{conn.port}\r\n"
+               f"Authorization: {basic}\r\n"
+               "Content-Type: application/x-www-form-urlencoded\r\n"
+               f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+        while not stopping:
+            status, answer = await conn.request(raw)
+            if status != 200:
+                raise SignInFailed(f"token endpoint HTTP {status}: {answer[:200]!r}")
+            done.append(time.perf_counter())
+
+    tasks = [asyncio.create_task(worker(c)) for c in conns]
+    try:
+        await asyncio.sleep(warmup)
+        srv0, t0 = sum(n.total_cpu() for n in nodes), time.perf_counter()
+        await asyncio.sleep(seconds)
+        t1, srv1 = time.perf_counter(), sum(n.total_cpu() for n in nodes)
+        stopping = True
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for conn in conns:
+            await conn.close()
+    completed = sum(1 for t in done if t0 <= t < t1)
+    return completed / (t1 - t0), (srv1 - srv0) / max(completed, 1)
+
+
 # Load ------------------------------------------------------------------------------------
 async def sign_in(conn: Connection) -> None:
     status, body = await conn.post_json(
@@ -191,6 +247,10 @@ class Round:
     client_cpu: float
     argon2: float
     verify_cpu: float
+    grants: float = 0.0
+    """client_credentials grants/s with this many nodes"""
+    grant_cpu: float = 0.0
+    """the nodes' CPU seconds per grant"""
 
     @property
     def ratio(self) -> float:
@@ -270,6 +330,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
     try:
         started = time.perf_counter()
         ids = await seed(shared, workdir)
+        basic = await register_client(shared, workdir)
         say(f"  {ACCOUNTS:,} accounts in {time.perf_counter() - started:.1f} s")
         for n in range(1, 4):
             while len(nodes) < n:
@@ -284,11 +345,14 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
             result = Round(n, completed / wall, srv / per, store / per, client / per,
                            (before.rate + after.rate) / 2,
                            (before.cpu_per_verify + after.cpu_per_verify) / 2)
+            result.grants, result.grant_cpu = await grants_loop(nodes, basic, warmup, window)
             rounds.append(result)
             say(f"\n[{n} node{'s' if n > 1 else ''}] {result.rate:.1f} sign-ins/s, argon2 "
                 f"{result.argon2:.1f}/s, ratio {result.ratio:.2f}; CPU per sign-in: nodes "
                 f"{ms(result.server_cpu)}, PostgreSQL+Redis {ms(result.store_cpu)}, load "
-                f"generator {ms(result.client_cpu)} (raw verify {ms(result.verify_cpu)})")
+                f"generator {ms(result.client_cpu)} (raw verify {ms(result.verify_cpu)}); "
+                f"{result.grants:,.0f} client_credentials grants/s, nodes' CPU "
+                f"{ms(result.grant_cpu)} per grant")
 
         before_rss = [node.rss_mb() for node in nodes]
         say(f"\n[4] RSS with {sessions_wanted:,} live sessions (after the sign-ins above: "
@@ -321,7 +385,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
     best = max(r.ratio for r in rounds)
     say(f"best ratio {best:.2f} (goal >= {GOAL:.2f}){'' if best >= GOAL else '  BELOW GOAL'}"
         f"; {n_cores} cores: flat scaling is expected")
-    say(f"token grants/s: {GRANTS or 'not measured: issue #6 (OIDC provider) not merged'}")
+    say("token grants/s (client_credentials): " + ", ".join(
+        f"{r.nodes} node{'s' if r.nodes > 1 else ''} {r.grants:,.0f}/s "
+        f"({ms(r.grant_cpu)} CPU each)" for r in rounds))
     worst = max(rss)
     say(f"RSS per node: max {max(before_rss):.0f} MB before the sessions, with "
         f"{sessions_wanted:,} live sessions max {worst:.0f} MB "
