@@ -152,8 +152,12 @@ def from_ms(value: int) -> datetime:
 
 
 def connect(url: str) -> Redis:
-    """A client that gives up quickly: a sign-in waits at most ~2 s on a dead Redis."""
-    return Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2,
+    """A client that gives up quickly on a Redis that is gone (a refused connection fails at
+    once; connecting waits at most 2 s) but not on a busy node: an answer may wait 5 s, since
+    under a burst the event loop itself can be seconds late to read it, and a timeout there
+    would turn a working Redis into 503s. Scripts are never retried (they are not
+    idempotent)."""
+    return Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2,
                           health_check_interval=10, retry_on_timeout=False)
 
 
