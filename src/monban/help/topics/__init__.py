@@ -63,9 +63,10 @@ from monban.help.topics.mail_clients import MAIL_CLIENTS  # noqa: E402
 from monban.help.topics.mfa import MFA  # noqa: E402
 from monban.help.topics.other import OTHER  # noqa: E402
 from monban.help.topics.signin_errors import SIGNIN_ERRORS  # noqa: E402
+from monban.help.topics.signin_flow_errors import SIGNIN_FLOW_ERRORS  # noqa: E402
 
-_TOPICS: tuple[Topic, ...] = (*SIGNIN_ERRORS, *MFA, *MAIL_CLIENTS, *FORGOT_PASSWORD, *OTHER,
-                              *FEDERATION)
+_TOPICS: tuple[Topic, ...] = (*SIGNIN_ERRORS, *SIGNIN_FLOW_ERRORS, *MFA, *MAIL_CLIENTS,
+                              *FORGOT_PASSWORD, *OTHER, *FEDERATION)
 
 TOPICS: dict[str, Topic] = {topic.slug: topic for topic in _TOPICS}
 
