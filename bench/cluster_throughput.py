@@ -30,7 +30,7 @@ import random
 import sys
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -190,41 +190,20 @@ async def register_client(shared: Shared, workdir: Path) -> str:
     return "Basic " + base64.b64encode(raw).decode()
 
 
-async def grants_loop(nodes: Sequence[Node], basic: str, warmup: float, seconds: float
-                      ) -> tuple[float, float]:
-    """(client_credentials grants/s, the nodes' CPU seconds per grant)."""
+def grant_step(basic: str) -> Callable[[Connection], Awaitable[None]]:
+    """One client_credentials grant at POST /oauth/token, for closed_loop."""
     body = b"grant_type=client_credentials"
-    conns = [await Connection.open(n.host, n.port)
-             for n in (nodes[i % len(nodes)] for i in range(GRANT_CONCURRENCY))]
-    done: list[float] = []
-    stopping = False
 
-    async def worker(conn: Connection) -> None:
+    async def step(conn: Connection) -> None:
         raw = (f"POST /oauth/token HTTP/1.1\r\nHost: {conn.host}:{conn.port}\r\n"
                f"Authorization: {basic}\r\n"
                "Content-Type: application/x-www-form-urlencoded\r\n"
                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
-        while not stopping:
-            status, answer = await conn.request(raw)
-            if status != 200:
-                raise SignInFailed(f"token endpoint HTTP {status}: {answer[:200]!r}")
-            done.append(time.perf_counter())
+        status, answer = await conn.request(raw)
+        if status != 200:
+            raise SignInFailed(f"token endpoint HTTP {status}: {answer[:200]!r}")
 
-    tasks = [asyncio.create_task(worker(c)) for c in conns]
-    try:
-        await asyncio.sleep(warmup)
-        srv0, t0 = sum(n.total_cpu() for n in nodes), time.perf_counter()
-        await asyncio.sleep(seconds)
-        t1, srv1 = time.perf_counter(), sum(n.total_cpu() for n in nodes)
-        stopping = True
-        await asyncio.gather(*tasks)
-    finally:
-        for task in tasks:
-            task.cancel()
-        for conn in conns:
-            await conn.close()
-    completed = sum(1 for t in done if t0 <= t < t1)
-    return completed / (t1 - t0), (srv1 - srv0) / max(completed, 1)
+    return step
 
 
 # Load ------------------------------------------------------------------------------------
@@ -263,9 +242,13 @@ class Round:
         return self.verify_cpu / (self.server_cpu + self.store_cpu + self.client_cpu)
 
 
-async def closed_loop(nodes: Sequence[Node], concurrency: int, warmup: float,
-                      seconds: float) -> tuple[int, float, float, float, float]:
-    """(completed, wall, nodes' CPU, PostgreSQL+Redis CPU, client CPU) over the window."""
+async def closed_loop(nodes: Sequence[Node], concurrency: int, warmup: float, seconds: float,
+                      step: Callable[[Connection], Awaitable[None]] | None = None
+                      ) -> tuple[int, float, float, float, float]:
+    """`concurrency` connections spread over the nodes, each running `step` (a sign-in by
+    default) back to back. (completed, wall, nodes' CPU, PostgreSQL+Redis CPU, client CPU)
+    over the measured window."""
+    one = step or sign_in
     conns = [await Connection.open(n.host, n.port)
              for n in (nodes[i % len(nodes)] for i in range(concurrency))]
     done: list[float] = []
@@ -273,7 +256,7 @@ async def closed_loop(nodes: Sequence[Node], concurrency: int, warmup: float,
 
     async def worker(conn: Connection) -> None:
         while not stopping:
-            await sign_in(conn)
+            await one(conn)
             done.append(time.perf_counter())
 
     tasks = [asyncio.create_task(worker(c)) for c in conns]
@@ -345,7 +328,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
             result = Round(n, completed / wall, srv / per, store / per, client / per,
                            (before.rate + after.rate) / 2,
                            (before.cpu_per_verify + after.cpu_per_verify) / 2)
-            result.grants, result.grant_cpu = await grants_loop(nodes, basic, warmup, window)
+            granted, wall, grant_cpu, _, _ = await closed_loop(
+                nodes, GRANT_CONCURRENCY, warmup, window, grant_step(basic))
+            result.grants, result.grant_cpu = granted / wall, grant_cpu / max(granted, 1)
             rounds.append(result)
             say(f"\n[{n} node{'s' if n > 1 else ''}] {result.rate:.1f} sign-ins/s, argon2 "
                 f"{result.argon2:.1f}/s, ratio {result.ratio:.2f}; CPU per sign-in: nodes "
