@@ -13,11 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monban.diagnostics.explain import Context, generic
 from monban.diagnostics.words import N_, Line, factor_label, moment, say
+from monban.errors import is_wrong_guess
 from monban.store.audit import AuditEvent
-
-COUNTED = frozenset({"INVALID_CREDENTIALS", "INVALID_OTP", "OTP_EXPIRED",
-                     "BACKUP_CODE_INVALID", "SECURITY_KEY_FAILED"})
-"""Codes of wrong secrets: each counts towards SIGNIN_ATTEMPTS_EXCEEDED."""
 
 
 def sentence(ctx: Context, policy: str, passed: bool, values: Mapping[str, Any]) -> Line:
@@ -136,7 +133,7 @@ def failure_run(ctx: Context, scope: Any = "source", source: Any = "ip",
             continue
         if other.outcome == "success":
             run = []
-        elif other.code in COUNTED:
+        elif is_wrong_guess(other.code):  # what the attempt guard counted
             run.append(other)
     return run
 

@@ -142,15 +142,13 @@ class SignInService:
             if account is not None:
                 for policy in before:
                     await policy.check(ctx)
-            await lockout.reserve(self._counters, keys, settings, self._clock, ctx)
-            verdict = await self._hasher.verify(
-                account.password_hash if account else None, normalise(password))
-            if account is None or not verdict.ok:
-                ctx.note("password", False)
-                await lockout.failed(self._counters, keys, settings, self._clock.now())
-                raise SignInError("INVALID_CREDENTIALS")
-            ctx.note("password", True)
-            await lockout.succeeded(self._counters, keys)
+            async with lockout.attempt(self._counters, keys, settings, self._clock, ctx):
+                verdict = await self._hasher.verify(
+                    account.password_hash if account else None, normalise(password))
+                if account is None or not verdict.ok:
+                    ctx.note("password", False)
+                    raise SignInError("INVALID_CREDENTIALS")
+                ctx.note("password", True)
         except SignInError as error:
             await self.undo(ctx)
             await self.fail(error, flow, account, request, ctx)
@@ -231,19 +229,20 @@ class SignInService:
         known = bool(request.device_id) and await self._db.run(
             known_browsers.is_known, account.id, request.device_id or "", write=False)
         keys = lockout.keys_for(account.id, str(request.ip), request.device_id, known)
-        await lockout.reserve(self._counters, keys, settings, self._clock)
-        verdict = await self._hasher.verify(account.password_hash, normalise(password))
-        if verdict.ok:
-            await lockout.succeeded(self._counters, keys)
-            return
-        await lockout.failed(self._counters, keys, settings, self._clock.now())
-        await self._db.run(audit.record, audit.AuditEvent(
-            at=now, event="reauth.password", outcome="failure", code="INVALID_CREDENTIALS",
-            account_id=account.id, org_id=account.org_id, identifier=account.label,
-            ip=str(request.ip), user_agent=request.user_agent))
-        error = SignInError("INVALID_CREDENTIALS")
-        error.language = account.language
-        raise error
+        try:
+            async with lockout.attempt(self._counters, keys, settings, self._clock):
+                verdict = await self._hasher.verify(account.password_hash, normalise(password))
+                if not verdict.ok:
+                    raise SignInError("INVALID_CREDENTIALS")
+        except SignInError as error:
+            if error.code != "INVALID_CREDENTIALS":
+                raise  # locked out: refused before any password was checked
+            await self._db.run(audit.record, audit.AuditEvent(
+                at=now, event="reauth.password", outcome="failure", code=error.code,
+                account_id=account.id, org_id=account.org_id, identifier=account.label,
+                ip=str(request.ip), user_agent=request.user_agent))
+            error.language = account.language
+            raise
 
     def context(self, loaded: Loaded, request: RequestInfo, now: datetime) -> PolicyContext:
         return PolicyContext(

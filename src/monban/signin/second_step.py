@@ -186,23 +186,18 @@ class SecondStep:
         service = self._service()
         policy_ctx = service.context(loaded, request, ctx.now)
         try:
-            await lockout.reserve(self._counters, keys, ctx.settings, self._clock, policy_ctx)
+            async with lockout.attempt(self._counters, keys, ctx.settings, self._clock,
+                                       policy_ctx):
+                try:
+                    return await proof
+                except SignInError:
+                    policy_ctx.note("second_factor", False, factor=kind)
+                    raise
         except SignInError as error:
-            proof.close()
             await service.fail(error, loaded.flow, account, request, policy_ctx)
             raise
-        try:
-            result = await proof
-        except SignInError as error:
-            if error.code in _COUNTED:
-                await lockout.failed(self._counters, keys, ctx.settings, self._clock.now())
-            else:
-                await lockout.abandoned(self._counters, keys, self._clock.now())
-            policy_ctx.note("second_factor", False, factor=kind)
-            await service.fail(error, loaded.flow, account, request, policy_ctx)
-            raise
-        await lockout.succeeded(self._counters, keys)
-        return result
+        finally:
+            proof.close()  # never awaited when the lockout refused first
 
     async def _finish(self, loaded: Loaded, request: RequestInfo, ctx: FactorContext,
                       from_states: tuple[str, ...], amr: str, trust_browser: bool,
@@ -233,7 +228,3 @@ def _ordered(usable: Sequence[FactorRecord]) -> list[FactorRecord]:
     return sorted(usable, key=lambda f: (not f.preferred, f.kind in ALONE_IS_NOT_ENOUGH,
                                          f.created_at))
 
-
-_COUNTED = frozenset({"INVALID_OTP", "OTP_EXPIRED", "BACKUP_CODE_INVALID",
-                      "SECURITY_KEY_FAILED"})
-"""Failures that are wrong guesses (counted towards SIGNIN_ATTEMPTS_EXCEEDED)."""
