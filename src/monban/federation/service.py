@@ -238,7 +238,7 @@ class FederationService:
         if not trusted and service.second_step is not None:
             required = await service.second_step.required(
                 loaded.flow, account, settings, request, now, loaded.factors,
-                first_amr=("fed",), from_states=(PROVEN,))
+                first_amr=("fed",), from_states=(PROVEN,), ctx=ctx)
             if required is not None:
                 return required
         amr = ["fed", "mfa"] if trusted else ["fed"]

@@ -20,13 +20,12 @@ from monban.clock import Clock
 from monban.db.database import Database
 from monban.errors import SignInError
 from monban.passwords.hasher import PasswordHasher
-from monban.passwords.policy import change_due
 from monban.passwords.rules import normalise
 from monban.sessions.device import describe
 from monban.sessions.start import LimitReached, SessionRequest, Started, start_session
 from monban.signin import lockout
 from monban.signin.context import PolicyContext
-from monban.signin.policies import NotRestricted, plan
+from monban.signin.policies import PASSWORD_AGE, NotRestricted, plan
 from monban.signin.request_info import RequestInfo
 
 if TYPE_CHECKING:
@@ -156,9 +155,11 @@ class SignInService:
         if verdict.needs_rehash:
             new_hash = await self._hasher.hash(normalise(password))
             await self._db.run(accounts.set_password_hash, account.id, new_hash, None)
-        if change_due(account, settings, now):  # too old, or an admin asked for a new one
+        try:
+            await PASSWORD_AGE.check(ctx)  # too old, or an admin asked for a new one
+        except SignInError as due:
             from monban.signin.password_change import require_change
-            await require_change(self, self._db, loaded, request, ctx)
+            await require_change(self, self._db, loaded, request, ctx, due)
         return await self.after_password(flow, account, settings, request, ctx, loaded.factors)
 
     async def after_password(self, flow: flows.Flow, account: Account, settings: OrgSettings,
@@ -178,7 +179,7 @@ class SignInService:
         if self.second_step is not None:
             required = await self.second_step.required(flow, account, settings, request,
                                                        ctx.now, factors, first_amr=first_amr,
-                                                       used_kind=used_kind)
+                                                       used_kind=used_kind, ctx=ctx)
             if required is not None:
                 return required
         return await self.complete(flow, (PASSWORD,), account, settings, request, ctx,
