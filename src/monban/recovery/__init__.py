@@ -12,12 +12,10 @@ that cannot be delivered never undoes the change it reports.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from monban.accounts.model import Account
-from monban.accounts.org_settings import OrgSettings
 from monban.crypto.code_hash import CodeHasher
 from monban.errors import SignInError
 from monban.factors.one_time_codes import TTL
@@ -38,10 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("monban.recovery")
 MINUTES = int(TTL.total_seconds() // 60)
-T = TypeVar("T")
-COUNTED = frozenset({"INVALID_OTP", "OTP_EXPIRED", "BACKUP_CODE_INVALID",
-                     "SECURITY_KEY_FAILED", "INVALID_CREDENTIALS"})
-"""Failures that are wrong guesses: they count towards SIGNIN_ATTEMPTS_EXCEEDED."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,26 +81,6 @@ class Recovery:
             await self.runtime.db.run(known_browsers.is_known, account_key,
                                       request.device_id or "", write=False))
         return lockout.keys_for(account_key, str(request.ip), request.device_id, known)
-
-    async def guarded(self, keys: lockout.AttemptKeys, settings: OrgSettings,
-                      proof: Callable[[], Awaitable[T]]) -> T:
-        """Run `proof` behind the attempt lockout: SIGNIN_ATTEMPTS_EXCEEDED while the source
-        or the account is locked; a wrong answer counted, a right one clearing the count."""
-        runtime = self.runtime
-        await lockout.reserve(runtime.counters, keys, settings, runtime.clock)
-        try:
-            result = await proof()
-        except SignInError as error:
-            if error.code in COUNTED:
-                await lockout.failed(runtime.counters, keys, settings, runtime.clock.now())
-            else:
-                await lockout.abandoned(runtime.counters, keys, runtime.clock.now())
-            raise
-        except BaseException:
-            await lockout.abandoned(runtime.counters, keys, runtime.clock.now())
-            raise
-        await lockout.succeeded(runtime.counters, keys)
-        return result
 
     # Delivery ---------------------------------------------------------------------------
     async def send_code(self, account: Account, channel: str, target: str, purpose: str,

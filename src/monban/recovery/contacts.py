@@ -21,6 +21,7 @@ from monban.errors import SignInError
 from monban.factors import one_time_codes
 from monban.factors.one_time_codes import RESEND_AFTER, Scope, mask
 from monban.recovery import notices
+from monban.signin import lockout
 from monban.signin.request_info import RequestInfo
 from monban.store import recovery_contacts as store
 from monban.store.ids import new_id
@@ -91,7 +92,8 @@ class Contacts:
             await self._rt.db.run(_confirm, self._r.codes, contact, code, now)
 
         try:
-            await self._r.guarded(keys, settings, prove)
+            async with lockout.attempt(self._rt.counters, keys, settings, self._rt.clock):
+                await prove()
         except SignInError as error:
             error.language = account.language
             await self._r.audit("recovery_contact.verified", "failure", account, request,

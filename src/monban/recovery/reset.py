@@ -40,6 +40,7 @@ from monban.factors import one_time_codes
 from monban.factors.base import FactorRecord
 from monban.factors.one_time_codes import RESEND_AFTER, Scope, mask
 from monban.recovery.contacts import parse
+from monban.signin import lockout
 from monban.signin.flow import Loaded, load
 from monban.signin.request_info import RequestInfo
 from monban.signin.second_step import ALONE_IS_NOT_ENOUGH
@@ -261,7 +262,8 @@ class Reset:
                 raise problem
 
         try:
-            await self._r.guarded(keys, loaded.settings, prove)
+            async with lockout.attempt(self._rt.counters, keys, loaded.settings, self._rt.clock):
+                await prove()
         except SignInError as error:
             await self.failed("recovery.code", error, loaded, request)
             raise

@@ -135,19 +135,17 @@ class Passwordless:
             if account is not None:
                 for policy in before:
                     await policy.check(ctx)
-            await lockout.reserve(self._counters, keys, settings, self._clock, ctx)
-            try:
-                if account is None or channel not in AMR:
-                    raise SignInError("INVALID_OTP")
-                target = account.phone if channel == "sms" else account.email
-                scope = Scope(account.id, PURPOSE, channel, target or "", flow_id)
-                await self._db.run(consume, self._codes, scope, code, now)
-            except SignInError:
-                ctx.note(STEP, False, channel=channel or None)
-                await lockout.failed(self._counters, keys, settings, self._clock.now())
-                raise
-            ctx.note(STEP, True, channel=channel)
-            await lockout.succeeded(self._counters, keys)
+            async with lockout.attempt(self._counters, keys, settings, self._clock, ctx):
+                try:
+                    if account is None or channel not in AMR:
+                        raise SignInError("INVALID_OTP")
+                    target = account.phone if channel == "sms" else account.email
+                    scope = Scope(account.id, PURPOSE, channel, target or "", flow_id)
+                    await self._db.run(consume, self._codes, scope, code, now)
+                except SignInError:
+                    ctx.note(STEP, False, channel=channel or None)
+                    raise
+                ctx.note(STEP, True, channel=channel)
         except SignInError as error:
             await self._signin.undo(ctx)
             await self._signin.fail(error, flow, account, request, ctx, "signin.code")
