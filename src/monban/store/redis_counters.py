@@ -4,8 +4,16 @@ pending reservations and their 30 s expiry included).
 
 Keys (under the configured prefix, "monban:" by default):
   <prefix>att:<counter key>   hash: failures, last (ms), locked (ms, 0 = none), level,
-                              pending, pending_until (ms); expires once nothing in it counts
+                              pending, pending_until (ms), db (1: the database has a copy)
+                              or only clean (a success cleared it: no copy, known clean);
+                              expires once nothing in it counts
   <prefix>day:<account>:<day> integer: successful sign-ins that day; expires after 3 days
+
+A Redis restart forgets nothing that decides (issue 12): with a database, recorded failures
+(and the lock and back-off level they set) and daily counts are written through to it
+(store/durable_counters.py), and a script that finds a key unknown to Redis answers "miss"
+without changing anything; the caller reads the database's copy and calls again, seeded.
+What a restart loses is only the attempts in flight (30 s at most).
 
 Times travel as integer milliseconds since the epoch (a Lua number holds them exactly).
 One Redis server (not Redis Cluster): a multi-key script needs all its keys on one server.
