@@ -5,6 +5,7 @@ private prefix: the Redis is shared, never FLUSHDB), on SQLite and PostgreSQL.""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -145,3 +146,19 @@ async def test_a_clean_sign_in_reads_the_database_once(counters: RedisCounters,
     finally:
         db.run = original  # type: ignore[method-assign]
     assert reads == []
+
+
+async def test_racing_after_a_restart(counters: RedisCounters, redis: Redis,
+                                      prefix: str) -> None:
+    """Every racer misses, reads the copy and seeds: the first seed counts, the others'
+    are ignored, and the decisions stay exact."""
+    for _ in range(4):
+        assert await counters.consume_daily("acct2", "2026-05-01", 5) is not None
+    await lock(counters, "k")
+    await restart(redis, prefix)
+    counts = await asyncio.gather(*(counters.consume_daily("acct2", "2026-05-01", 5)
+                                    for _ in range(100)))
+    assert sorted(c for c in counts if c is not None) == [5]
+    slots = await asyncio.gather(*(counters.take_attempts([("k", RULE)], NOW)
+                                   for _ in range(100)))
+    assert not any(s[0].allowed for s in slots)
