@@ -156,7 +156,8 @@ def webview_page(request: Request, refused: WebViewRefused) -> Response:
 def consent_page(request: Request, needed: ConsentNeeded, params: dict[str, str]) -> Response:
     """Names the signed-in person and speaks their account's language (over
     Accept-Language), like every page rendered for an account."""
-    response = render(request, "oidc_consent.html", auth=needed.auth, client=needed.request.client,
+    response = render(request, "oidc_consent.html", auth=needed.auth,
+                      client=needed.request.client,
                       scopes=sorted(needed.request.scopes, key=_scope_order),
                       scope_labels=SCOPE_LABELS,
                       request_query=urlencode(params))
