@@ -207,3 +207,13 @@ async def test_redis_stopped_fails_closed_or_open_as_configured(tmp_path: Path) 
             for node in (closed, opened, closed):
                 assert code_of(await attempt(node, "wrong")) == "INVALID_CREDENTIALS"
             assert code_of(await attempt(opened)) == "SIGNIN_ATTEMPTS_EXCEEDED"
+            # issue 12: redis-server restarted without persistence (--save '' --appendonly
+            # no) forgets nothing that decides: the lock is read back from the database
+            server.stop()
+            server.start()
+            deadline = time.monotonic() + 10
+            while (code := code_of(await attempt(closed))) == "SERVICE_UNAVAILABLE":
+                assert time.monotonic() < deadline, "no answer 10 s after Redis restarted"
+                await asyncio.sleep(0.2)
+            assert code == "SIGNIN_ATTEMPTS_EXCEEDED"
+            assert code_of(await attempt(opened)) == "SIGNIN_ATTEMPTS_EXCEEDED"

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 from monban.factors.base import FactorRecord
 from monban.store import accounts, audit, devices, flows, ip_rules, known_browsers, orgs
 from monban.store import factors as factor_store
-from monban.store.counters import Counters
+from monban.store.counters import CountedFor, Counters
 from monban.store.ids import new_token
 from monban.store.ip_rules import IpRule
 from monban.store.sessions import Session
@@ -231,7 +231,10 @@ class SignInService:
             known_browsers.is_known, account.id, request.device_id or "", write=False)
         keys = lockout.keys_for(account.id, str(request.ip), request.device_id, known)
         try:
-            async with lockout.attempt(self._counters, keys, settings, self._clock):
+            async with lockout.attempt(self._counters, keys, settings, self._clock,
+                                       counted_for=CountedFor(account.id, account.org_id,
+                                                              str(request.ip),
+                                                              request.user_agent[:512])):
                 verdict = await self._hasher.verify(account.password_hash, normalise(password))
                 if not verdict.ok:
                     raise SignInError("INVALID_CREDENTIALS")
@@ -250,7 +253,8 @@ class SignInService:
             account=loaded.account or _NOBODY, org=loaded.org, settings=loaded.settings,
             request=request, now=now, account_ip_rules=loaded.account_rules,
             org_ip_rules=loaded.org_rules, counters=self._counters,
-            known_browser=loaded.known_browser, restricted=loaded.restricted)
+            known_browser=loaded.known_browser, restricted=loaded.restricted,
+            flow_id=loaded.flow.id)
 
     async def _start_session(self, flow: flows.Flow, from_states: tuple[str, ...],
                              account: Account, settings: OrgSettings, request: RequestInfo,

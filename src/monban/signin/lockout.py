@@ -33,7 +33,7 @@ from monban.accounts.org_settings import OrgSettings
 from monban.clock import Clock
 from monban.errors import SignInError
 from monban.signin.context import PolicyContext
-from monban.store.counters import Counters, LockRule
+from monban.store.counters import CountedFor, Counters, LockRule
 
 NAME = "attempt_lockout"
 MAX_WAIT_SECONDS = 10.0
@@ -45,13 +45,18 @@ class AttemptKeys:
     account: str
     account_enforced: bool
     """False for known browsers: they are not held by the account-wide lock."""
+    whose: CountedFor = CountedFor()
+    """The account (when known) and the address, for the counters' audit rows."""
 
 
 def keys_for(account_key: str, ip: str, device_id: str | None, known_browser: bool
              ) -> AttemptKeys:
+    whose = CountedFor(account_id=None if account_key.startswith("unknown:") else account_key,
+                       ip=ip)
     if known_browser and device_id:
-        return AttemptKeys(f"src:{account_key}:b:{device_id}", f"acct:{account_key}", False)
-    return AttemptKeys(f"src:{account_key}:ip:{ip}", f"acct:{account_key}", True)
+        return AttemptKeys(f"src:{account_key}:b:{device_id}", f"acct:{account_key}", False,
+                           whose)
+    return AttemptKeys(f"src:{account_key}:ip:{ip}", f"acct:{account_key}", True, whose)
 
 
 def source_rule(settings: OrgSettings) -> LockRule:
@@ -70,9 +75,10 @@ def account_rule(settings: OrgSettings) -> LockRule:
 
 @asynccontextmanager
 async def attempt(counters: Counters, keys: AttemptKeys, settings: OrgSettings, clock: Clock,
-                  ctx: PolicyContext | None = None) -> AsyncIterator[None]:
+                  ctx: PolicyContext | None = None, counted_for: CountedFor | None = None
+                  ) -> AsyncIterator[None]:
     """One attempt at a secret, reserved on entry and decided by how the block exits."""
-    await _reserve(counters, keys, settings, clock, ctx)
+    await _reserve(counters, keys, settings, clock, ctx, counted_for)
     try:
         yield
     except SignInError as error:
@@ -95,13 +101,17 @@ async def count_wrong_guess(counters: Counters, keys: AttemptKeys, settings: Org
 
 
 async def _reserve(counters: Counters, keys: AttemptKeys, settings: OrgSettings,
-                   clock: Clock, ctx: PolicyContext | None = None) -> None:
+                   clock: Clock, ctx: PolicyContext | None = None,
+                   counted_for: CountedFor | None = None) -> None:
     """Reserve one attempt for the source and the account (one round trip), or refuse while
-    either is locked. While the attempts in flight could reach a threshold, wait for them."""
+    either is locked. While the attempts in flight could reach a threshold, wait for them.
+    `counted_for` (else the context's, else the keys') names whose attempt it is in the
+    counters' audit rows."""
     wanted = _wanted(keys, settings)
+    whose = counted_for or (ctx.counted_for() if ctx is not None else keys.whose)
     delay, waited = 0.005, 0.0
     while True:
-        slots = await counters.take_attempts(wanted, clock.now())
+        slots = await counters.take_attempts(wanted, clock.now(), whose)
         refused = next((s for s in slots if not s.allowed), None)
         if refused is None or not refused.busy or waited >= MAX_WAIT_SECONDS:
             break

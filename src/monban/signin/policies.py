@@ -132,7 +132,8 @@ class DailyLimit:
         if not limit:
             ctx.note(self.name, True, limit=0, day=day)
             return
-        count = await ctx.counters.consume_daily(ctx.account.id, day, limit)
+        count = await ctx.counters.consume_daily(ctx.account.id, day, limit,
+                                                 ctx.counted_for())
         if count is None:
             ctx.note(self.name, False, limit=limit, day=day, count=limit,
                      timezone=ctx.settings.timezone)

@@ -38,9 +38,22 @@ class AttemptSlot:
     locked_until: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class CountedFor:
+    """Whose attempt a count decides: what the audit row carries when a backend cannot make
+    the decision (Redis away, failing open: `counters.skipped`), like every other decision's
+    row, so an admin finds it by account, address, flow or org."""
+
+    account_id: str | None = None
+    org_id: str | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+    flow_id: str | None = None
+
+
 class Counters(Protocol):
-    async def take_attempts(self, wanted: Sequence[tuple[str, LockRule]], now: datetime
-                            ) -> list[AttemptSlot]:
+    async def take_attempts(self, wanted: Sequence[tuple[str, LockRule]], now: datetime,
+                            counted_for: CountedFor | None = None) -> list[AttemptSlot]:
         """Reserve one attempt for each key, all or none. A key is refused while locked and
         busy while its failures plus the attempts in flight reach its threshold, so no more
         than `threshold` wrong secrets are ever checked in a row, however many race."""
@@ -61,7 +74,8 @@ class Counters(Protocol):
 
     async def locked_until(self, key: str, now: datetime) -> datetime | None: ...
 
-    async def consume_daily(self, account_id: str, day: str, limit: int) -> int | None:
+    async def consume_daily(self, account_id: str, day: str, limit: int,
+                            counted_for: CountedFor | None = None) -> int | None:
         """Count one successful sign-in for the day; None (and nothing counted) once `limit`
         is reached. Returns the new count."""
         ...

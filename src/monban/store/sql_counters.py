@@ -12,15 +12,15 @@ from sqlalchemy import Connection, bindparam, delete, select, update
 from monban.db.database import Database
 from monban.db.tables import attempt_counters, daily_signins
 from monban.store.conflicts import insert_for
-from monban.store.counters import PENDING_TTL, AttemptSlot, LockRule
+from monban.store.counters import PENDING_TTL, AttemptSlot, CountedFor, LockRule
 
 
 class SqlCounters:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def take_attempts(self, wanted: Sequence[tuple[str, LockRule]], now: datetime
-                            ) -> list[AttemptSlot]:
+    async def take_attempts(self, wanted: Sequence[tuple[str, LockRule]], now: datetime,
+                            counted_for: CountedFor | None = None) -> list[AttemptSlot]:
         return await self._db.run(_take_all, list(wanted), now)
 
     async def record_failures(self, wanted: Sequence[tuple[str, LockRule]], now: datetime
@@ -36,7 +36,8 @@ class SqlCounters:
     async def locked_until(self, key: str, now: datetime) -> datetime | None:
         return await self._db.run(_locked_until, key, now, write=False)
 
-    async def consume_daily(self, account_id: str, day: str, limit: int) -> int | None:
+    async def consume_daily(self, account_id: str, day: str, limit: int,
+                            counted_for: CountedFor | None = None) -> int | None:
         return await self._db.run(_consume_daily, account_id, day, limit)
 
     async def release_daily(self, account_id: str, day: str) -> None:

@@ -24,7 +24,7 @@ from monban.factors.one_time_codes import RESEND_AFTER, TTL, Scope, mask
 from monban.signin.request_info import RequestInfo
 from monban.store import accounts
 from monban.store import support_requests as store
-from monban.store.counters import LockRule
+from monban.store.counters import CountedFor, LockRule
 from monban.store.ids import new_id
 from monban.store.support_requests import OPEN, SupportRequest
 from monban.support import messages
@@ -92,7 +92,7 @@ class SupportFiling:
         wanted = [(f"support:ip:{info.ip}", FILING_RULES["ip"]),
                   (f"support:id:{_digest(parsed.value)}", FILING_RULES["id"]),
                   (f"support:to:{_digest(target)}", FILING_RULES["to"])]
-        await self._take(wanted, now)
+        await self._take(wanted, now, info)
         request = SupportRequest(
             id=new_id(), account_id=None, identifier=parsed.value, contact_channel=channel,
             contact_target=target, contact_verified_at=None, description=text,
@@ -117,7 +117,7 @@ class SupportFiling:
         deps, now = self._deps, self._deps.clock.now()
         request = await self._unproven(request_id, now)
         wanted = [(f"support:resend:{request.id}", RESEND_RULE)]
-        await self._take(wanted, now)
+        await self._take(wanted, now, info)
         try:
             await self._send_code(request, now, lambda conn: record(
                 conn, now, "support.contact_code_sent", request, info,
@@ -138,7 +138,7 @@ class SupportFiling:
         deps, now = self._deps, self._deps.clock.now()
         request = await self._unproven(request_id, now)
         key = f"support:proof:{request.id}"
-        await self._take([(key, PROOF_RULE)], now)
+        await self._take([(key, PROOF_RULE)], now, info)
         result = await deps.db.run(self._prove, request, code, now, info)
         if isinstance(result, SignInError):
             await deps.counters.record_failures([(key, PROOF_RULE)], now)
@@ -168,8 +168,10 @@ class SupportFiling:
             raise SignInError("FLOW_EXPIRED")
         return request
 
-    async def _take(self, wanted: list[tuple[str, LockRule]], now: datetime) -> None:
-        slots = await self._deps.counters.take_attempts(wanted, now)
+    async def _take(self, wanted: list[tuple[str, LockRule]], now: datetime,
+                    info: RequestInfo) -> None:
+        slots = await self._deps.counters.take_attempts(
+            wanted, now, CountedFor(ip=str(info.ip), user_agent=info.user_agent[:512]))
         refused = next((s for s in slots if not s.allowed), None)
         if refused is not None:
             until = refused.locked_until.isoformat() if refused.locked_until else None
