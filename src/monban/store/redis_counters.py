@@ -6,6 +6,8 @@ Keys (under the configured prefix, "monban:" by default):
   <prefix>att:<counter key>   hash: failures, last (ms), locked (ms, 0 = none), level,
                               pending, pending_until (ms); expires once nothing in it counts
   <prefix>day:<account>:<day> integer: successful sign-ins that day; expires after 3 days
+  <prefix>quota:<key>:<start> integer: sends in the window starting at <start> (ms);
+                              expires with the window
 
 Times travel as integer milliseconds since the epoch (a Lua number holds them exactly).
 One Redis server (not Redis Cluster): a multi-key script needs all its keys on one server.
@@ -29,7 +31,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from monban.db.database import Database
 from monban.errors import SignInError
 from monban.store import audit
-from monban.store.counters import PENDING_TTL, AttemptSlot, LockRule
+from monban.store.counters import PENDING_TTL, AttemptSlot, LockRule, Quota
 
 T = TypeVar("T")
 WhenDown = Literal["closed", "open"]
@@ -142,6 +144,21 @@ if count > 0 then return redis.call('DECR', KEYS[1]) end
 return 0
 """
 
+# KEYS: one per quota (its window in the name); ARGV: limit, ms left in the window, per key.
+# Returns the 1-based index of the first full quota (nothing counted), or 0 (all counted).
+_TAKE_QUOTAS = """
+for i, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') >= tonumber(ARGV[(i - 1) * 2 + 1]) then
+    return i
+  end
+end
+for i, key in ipairs(KEYS) do
+  redis.call('INCR', key)
+  redis.call('PEXPIRE', key, tonumber(ARGV[(i - 1) * 2 + 2]))
+end
+return 0
+"""
+
 
 def to_ms(moment: datetime) -> int:
     return (moment - EPOCH) // MS
@@ -175,6 +192,7 @@ class RedisCounters:
         self._cancel = redis.register_script(_CANCEL)
         self._consume = redis.register_script(_CONSUME_DAILY)
         self._release = redis.register_script(_RELEASE_DAILY)
+        self._quotas = redis.register_script(_TAKE_QUOTAS)
 
     # Counters ----------------------------------------------------------------------------
     async def take_attempts(self, wanted: Sequence[tuple[str, LockRule]], now: datetime
@@ -232,6 +250,16 @@ class RedisCounters:
         value = await self._call("daily_count", [],
                                  lambda: self._redis.get(self._day(account_id, day)), None)
         return int(value or 0)
+
+    async def take_quotas(self, quotas: Sequence[Quota], now: datetime) -> Quota | None:
+        keys, args = [], []
+        for quota in quotas:
+            start = quota.window_start(now)
+            keys.append(f"{self._prefix}quota:{quota.key}:{to_ms(start)}")
+            args += [quota.limit, max(to_ms(start + quota.window) - to_ms(now), 1)]
+        index = await self._call("take_quotas", [q.key for q in quotas],
+                                 lambda: self._quotas(keys=keys, args=args), 0)
+        return quotas[int(index) - 1] if int(index) else None
 
     # -------------------------------------------------------------------------------------
     async def ping(self) -> None:
