@@ -160,6 +160,13 @@ _ENTRIES = (
        "アカウントにサインインする唯一の方法のため、解除できません。先に別のサービスを連携するか、パスワードを設定してください。",
        "This is the only way to sign in to your account, so it can't be removed. Link another "
        "provider or set a password first.", "user"),
+    # Send limits (docs/errors.md, docs/security.md "Send limits").
+    _e("SEND_LIMIT_REACHED", 429,
+       "メッセージの送信回数が上限に達しました。しばらくしてからもう一度お試しください。",
+       "Too many messages have been sent. Please wait a while and try again.", "user"),
+    _e("SMS_COUNTRY_NOT_ALLOWED", 403,
+       "この国の携帯電話番号にはSMSを送信できません。",
+       "Text messages can't be sent to mobile numbers in this country.", "org_admin"),
 )
 
 CATALOGUE: dict[str, CatalogueEntry] = {entry.code: entry for entry in _ENTRIES}

@@ -200,7 +200,7 @@ class Reset:
                                          data=data):
                 raise SignInError("FLOW_EXPIRED")
             if match and account is not None:
-                _background(self._quietly(account, flow, channel, target, now))
+                _background(self._quietly(account, flow, channel, target, now, request))
         else:
             assert account is not None
             await self._hourly_cap(account, now)
@@ -212,7 +212,8 @@ class Reset:
             await one_time_codes.send(
                 self._rt.db, self._r.codes, scope, now,
                 lambda code: self._r.send_code(account, channel, target,
-                                               str(flow.data["purpose"]), code), then=advance)
+                                               str(flow.data["purpose"]), code, request),
+                then=advance)
         await self._r.audit("recovery.code_sent", "success", account, request, flow_id=flow.id,
                             identifier=flow.data.get("identifier"), channel=channel,
                             target=mask(target), matched=match)
@@ -227,7 +228,7 @@ class Reset:
                 "retry_after": max(1, int(wait.total_seconds())), "hourly_limit": HOURLY_CODES})
 
     async def _quietly(self, account: Account, flow: flows.Flow, channel: str, target: str,
-                       now: datetime) -> None:
+                       now: datetime, request: RequestInfo) -> None:
         """The typed-contact case: the answer went out already; deliver without telling."""
         purpose = str(flow.data["purpose"])
         try:
@@ -235,7 +236,8 @@ class Reset:
             await one_time_codes.send(
                 self._rt.db, self._r.codes, Scope(account.id, PURPOSE, channel, target,
                                                   flow.id), now,
-                lambda code: self._r.send_code(account, channel, target, purpose, code))
+                lambda code: self._r.send_code(account, channel, target, purpose, code,
+                                               request))
         except SignInError as error:
             log.warning("recovery code not sent (%s)", error.code)
 

@@ -217,8 +217,8 @@ def _take_quotas(conn: Connection, quotas: list[Quota], now: datetime) -> Quota 
     for quota in sorted(quotas, key=lambda q: q.key):
         start = quota.window_start(now)
         conn.execute(ensure, {"k": quota.key, "start": start})
-        row = conn.execute(_QUOTA_ROW, {"k": quota.key}).one()
-        counts[quota.key] = int(row.count) if row.window_start == start else 0
+        window_start, count = conn.execute(_QUOTA_ROW, {"k": quota.key}).one()
+        counts[quota.key] = int(count) if window_start == start else 0
     for quota in quotas:
         if counts[quota.key] >= quota.limit:
             return quota
