@@ -68,7 +68,11 @@ class Contacts:
         contact = await self._rt.db.run(store.add, RecoveryContact(
             id=new_id(), account_id=account.id, channel=channel, target=target,
             verified_at=None, created_at=self._rt.clock.now()))
-        await self._send(account, contact, request)
+        try:
+            await self._send(account, contact, request)
+        except SignInError:  # not sent (a send limit, the provider): nothing left behind
+            await self._rt.db.run(store.remove, account.id, contact.id)
+            raise
         await self._r.audit("recovery_contact.added", "success", account, request,
                             actor_id=account.id, contact=contact.id, channel=channel,
                             target=mask(target), verified=False)
