@@ -22,7 +22,7 @@ from monban.errors import SignInError
 from monban.notify.outgoing import Origin, Outgoing
 from monban.runtime import Runtime
 from monban.store.audit import AuditQuery
-from tests.conftest import PASSWORD, ClientFactory, error_code, token_for
+from tests.conftest import PASSWORD, ClientFactory, Updater, error_code, token_for
 from tests.factors.sms_provider import ACCOUNT, SENDER, TOKEN, MailServer, SmsProvider
 from tests.recovery.conftest import add_verified, mails_to
 
@@ -94,7 +94,7 @@ async def test_adding_sms_factors_in_a_loop_stops_at_the_account_limit(
         assert not any(m.code in text for m in provider.messages)
     assert len(sent_numbers) == 10
     # An hour later the account may send again.
-    runtime.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
+    runtime.clock.advance(timedelta(hours=1))
     again = await client.post(FACTORS, headers=headers, json={"params": {"phone": number(500)}})
     assert again.status_code == 201, again.text
 
@@ -191,7 +191,7 @@ async def test_the_org_chooses_the_countries_sms_may_go_to(
     cleared = await client.patch(f"/api/v1/orgs/{org.slug}/settings", headers=admin_headers,
                                  json={"sms_countries": []})
     assert cleared.status_code == 200
-    runtime.clock.advance(timedelta(seconds=31))  # type: ignore[attr-defined]
+    runtime.clock.advance(timedelta(seconds=31))
     us = await client.post(FACTORS, headers=headers, json={"params": {"phone": "+1 650-253-0000"}})
     assert us.status_code == 201, us.text
 
@@ -241,3 +241,28 @@ async def test_one_notice_repeated_cannot_silence_another(member: Account, runti
     subjects = [m["Subject"] for m in mails_to(mail, "hanako@acme.example")]
     assert subjects.count("A contact was added") == 5
     assert len(mails_to(mail, "Hanako@ACME.example")) == 1
+
+
+async def test_a_hidden_unknown_identifier_reaches_the_limit_like_a_member(
+        member: Account, org: Org, client: httpx.AsyncClient, runtime: Runtime,
+        set_org: Updater, clock: FrozenClock, mail: MailServer) -> None:
+    """Under hide_account_existence, the limit must not tell members from strangers."""
+    await runtime.directory.add_domain(org, "acme.example")
+    await set_org(hide_account_existence=True)
+
+    async def statuses(identifier: str) -> list[tuple[int, Any]]:
+        seen: list[tuple[int, Any]] = []
+        for _ in range(6):
+            started = await client.post("/api/v1/signin/flows", json={"identifier": identifier})
+            flow_id = started.json()["flow"]["id"]
+            answer = await client.post(f"/api/v1/signin/flows/{flow_id}/code")
+            seen.append((answer.status_code, answer.json().get("error", {}).get("detail")))
+            clock.advance(timedelta(seconds=31))
+        return seen
+
+    member_answers = await statuses(member.label)
+    stranger_answers = await statuses("nobody@acme.example")
+    assert [s for s, _ in member_answers] == [200] * 5 + [429]
+    assert [s for s, _ in stranger_answers] == [s for s, _ in member_answers]
+    assert stranger_answers[-1][1]["scope"] == member_answers[-1][1]["scope"] == "destination"
+    assert mails_to(mail, "nobody@acme.example") == []

@@ -49,3 +49,8 @@ class Senders:
             await self._transports.email.send_email(message.to, message.subject, message.text)
         elif self._fanout is not None:
             await self._fanout.publish(message.to, dict(message.payload or {}))
+
+    async def pretend(self, message: Outgoing, origin: Origin) -> None:
+        """Count `message` as `send` would and refuse it the same way, but send nothing: for
+        an identifier with no account behind it, whose answers must stay a member's."""
+        await self._limiter.admit(message, origin)

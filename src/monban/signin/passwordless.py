@@ -95,6 +95,10 @@ class Passwordless:
             # An unknown identifier whose existence the org hides: the answer a member of
             # that org would get (the org's switch, its hosted mail domains), and no code.
             await self._as_if_known(typed)
+            parsed = classify(typed)
+            nothing = (Outgoing.sms("code", typed, "") if parsed and parsed.kind == "phone"
+                       else Outgoing.email("code", typed, "", ""))
+            await self._senders.pretend(nothing, Origin(ip=request.ip))
             return CodeSent(flow_id, mask(typed), int(RESEND_AFTER.total_seconds()),
                             expires_at)
         ctx = self._signin.context(loaded, request, now)
