@@ -22,7 +22,8 @@ from monban.errors import SignInError
 from monban.notify.outgoing import Origin, Outgoing
 from monban.runtime import Runtime
 from monban.store.audit import AuditQuery
-from tests.conftest import PASSWORD, ClientFactory, Updater, error_code, token_for
+from tests.conftest import PASSWORD, ClientFactory, Updater, error_code, sign_in, token_for
+from tests.devices import link_device, push_flow
 from tests.factors.sms_provider import ACCOUNT, SENDER, TOKEN, MailServer, SmsProvider
 from tests.recovery.conftest import add_verified, mails_to
 
@@ -266,3 +267,21 @@ async def test_a_hidden_unknown_identifier_reaches_the_limit_like_a_member(
     assert [s for s, _ in stranger_answers] == [s for s, _ in member_answers]
     assert stranger_answers[-1][1]["scope"] == member_answers[-1][1]["scope"] == "destination"
     assert mails_to(mail, "nobody@acme.example") == []
+
+
+async def test_push_requests_stop_at_the_account_limit(
+        client: httpx.AsyncClient, member: Account, clock: FrozenClock,
+        runtime: Runtime) -> None:
+    """Push bombing: someone with the password asks again and again; the app sees ten."""
+    device = await link_device(client, member, clock)
+    for _ in range(10):
+        await push_flow(client, member)
+        clock.advance(runtime.authenticator.setup.push_ttl + timedelta(seconds=1))
+    step = (await sign_in(client, member.label)).json()
+    factor = next(f for f in step["factors"] if f["kind"] == "push")
+    refused = await client.post(f"/api/v1/signin/flows/{step['flow']['id']}/mfa/challenge",
+                                json={"factor_id": factor["id"]})
+    assert refused.status_code == 429 and error_code(refused) == "SEND_LIMIT_REACHED"
+    assert refused.json()["error"]["detail"]["scope"] == "account"
+    pending = await device.call("GET", "/api/v1/authenticator/challenges")
+    assert pending.json()["challenges"] == []

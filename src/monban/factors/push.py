@@ -147,7 +147,7 @@ class PushFactor:
             raise SignInError("INVALID_REQUEST", detail={
                 "push": "too_many_pending",
                 "retry_after": int(setup.push_ttl.total_seconds())})
-        try:  # through the send limits: a refused request is withdrawn, never shown
+        try:  # through the send limits: a refused request is withdrawn at once, no app woken
             await self._deps.senders.send(Outgoing.push(channel(ctx.account.id), {
                 "type": "challenge", "id": challenge.id}), Origin(ctx.account, ctx.request.ip))
         except SignInError:
