@@ -41,7 +41,7 @@ ErrorCode = Literal[
     "NOT_FOUND", "IDENTIFIER_TAKEN", "INVALID_IP_RULE", "INVALID_PHONE_NUMBER", "INVALID_EMAIL",
     "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "FEDERATED_LINK_REQUIRED",
     "FEDERATED_ALREADY_LINKED", "FEDERATED_RESPONSE_INVALID", "FEDERATED_PROVIDER_ERROR",
-    "LAST_SIGNIN_METHOD",
+    "LAST_SIGNIN_METHOD", "SEND_LIMIT_REACHED", "SMS_COUNTRY_NOT_ALLOWED",
 ]
 """Every catalogue code, so that `SignInError("IP_NOT_ALOWED")` fails mypy. A new code goes
 here and in the table below (tests/test_errors.py checks that they agree)."""
@@ -199,6 +199,13 @@ _ENTRIES = (
        "アカウントにサインインする唯一の方法のため、解除できません。先に別のサービスを連携するか、パスワードを設定してください。",
        "This is the only way to sign in to your account, so it can't be removed. Link another "
        "provider or set a password first.", "user"),
+    # Send limits (docs/errors.md, docs/security.md "Send limits").
+    _e("SEND_LIMIT_REACHED", 429,
+       "メッセージの送信回数が上限に達しました。しばらくしてからもう一度お試しください。",
+       "Too many messages have been sent. Please wait a while and try again.", "user"),
+    _e("SMS_COUNTRY_NOT_ALLOWED", 403,
+       "この国の携帯電話番号にはSMSを送信できません。",
+       "Text messages can't be sent to mobile numbers in this country.", "org_admin"),
 )
 
 CATALOGUE: dict[str, CatalogueEntry] = {entry.code: entry for entry in _ENTRIES}

@@ -19,7 +19,7 @@ from monban.accounts.model import Account
 from monban.crypto.code_hash import CodeHasher
 from monban.errors import SignInError
 from monban.factors.one_time_codes import TTL
-from monban.notify.delivery import build_senders
+from monban.notify.outgoing import Kind, Origin, Outgoing
 from monban.notify.senders import Senders
 from monban.recovery import notices
 from monban.signin import lockout
@@ -46,8 +46,7 @@ class Recovery:
 
     @classmethod
     def of(cls, runtime: Runtime) -> Recovery:
-        return cls(runtime, CodeHasher(runtime.secret_key),
-                   build_senders(runtime.settings, runtime.outbox))
+        return cls(runtime, CodeHasher(runtime.secret_key), runtime.senders)
 
     @property
     def contacts(self) -> Contacts:
@@ -84,30 +83,37 @@ class Recovery:
 
     # Delivery ---------------------------------------------------------------------------
     async def send_code(self, account: Account, channel: str, target: str, purpose: str,
-                        code: str) -> None:
-        """One code to one contact, in the account's language (SERVICE_UNAVAILABLE when the
-        provider or the mail server refuses it)."""
+                        code: str, request: RequestInfo | None, kind: Kind = "code") -> None:
+        """One code to one contact, in the account's language, through the send limits
+        (SEND_LIMIT_REACHED, SMS_COUNTRY_NOT_ALLOWED; SERVICE_UNAVAILABLE when the provider
+        or the mail server refuses it). `kind` is "verify" for a contact not proven yet."""
+        origin = Origin(account, request.ip if request else None)
         if channel == "sms":
-            await self.senders.sms.send_sms(
-                target, notices.code_sms(account.language, purpose, code, MINUTES))
+            await self.senders.send(Outgoing.sms(
+                kind, target, notices.code_sms(account.language, purpose, code, MINUTES)),
+                origin)
             return
         subject, body = notices.code_email(account.language, purpose, code, MINUTES,
                                            account.display_name)
-        await self.senders.email.send_email(target, subject, body)
+        await self.senders.send(Outgoing.email(kind, target, subject, body), origin)
 
     async def notify(self, account: Account, mail: notices.Mail) -> int:
-        """A notice to the account's addresses; how many went out."""
+        """A notice to the account's addresses; how many went out (a notice is limited only
+        per notice and address: notify/limits.py)."""
         contacts = await self.runtime.db.run(contact_store.list_for, account.id,
                                              verified_only=True, write=False)
         emails = _unique([account.email, *(c.target for c in contacts if c.channel == "email")])
+        origin = Origin(account)
         sent = 0
         for address in emails:
-            sent += await self._try(self.senders.email.send_email(address, *mail))
+            sent += await self._try(self.senders.send(
+                Outgoing.email("notice", address, *mail), origin))
         if not emails:  # the subject says what changed; the SMS stays one segment
             numbers = _unique([account.phone, *(c.target for c in contacts
                                                 if c.channel == "sms")])
             for number in numbers:
-                sent += await self._try(self.senders.sms.send_sms(number, mail[0]))
+                sent += await self._try(self.senders.send(
+                    Outgoing("sms", "notice", number, mail[0], mail[0]), origin))
         return sent
 
     @staticmethod

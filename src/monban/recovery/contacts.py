@@ -69,7 +69,11 @@ class Contacts:
         contact = await self._rt.db.run(store.add, RecoveryContact(
             id=new_id(), account_id=account.id, channel=channel, target=target,
             verified_at=None, created_at=self._rt.clock.now()))
-        await self._send(account, contact)
+        try:
+            await self._send(account, contact, request)
+        except SignInError:  # not sent (a send limit, the provider): nothing left behind
+            await self._rt.db.run(store.remove, account.id, contact.id)
+            raise
         await self._r.audit("recovery_contact.added", "success", account, request,
                             actor_id=account.id, contact=contact.id, channel=channel,
                             target=mask(target), verified=False)
@@ -78,7 +82,7 @@ class Contacts:
     async def resend(self, account: Account, contact_id: str, request: RequestInfo
                      ) -> dict[str, Any]:
         contact = await self._pending(account, contact_id)
-        await self._send(account, contact)
+        await self._send(account, contact, request)
         return sent(contact)
 
     async def verify(self, account: Account, settings: OrgSettings, contact_id: str,
@@ -128,12 +132,13 @@ class Contacts:
             raise SignInError("INVALID_REQUEST", detail={"verified": True})
         return contact
 
-    async def _send(self, account: Account, contact: RecoveryContact) -> None:
+    async def _send(self, account: Account, contact: RecoveryContact,
+                    request: RequestInfo) -> None:
         scope = Scope(account.id, PURPOSE, contact.channel, contact.target)
         await one_time_codes.send(
             self._rt.db, self._r.codes, scope, self._rt.clock.now(),
             lambda code: self._r.send_code(account, contact.channel, contact.target,
-                                           PURPOSE, code))
+                                           PURPOSE, code, request, "verify"))
 
 
 def _confirm(conn: Connection, codes: Any, contact: RecoveryContact, code: Any,

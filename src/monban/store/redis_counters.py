@@ -8,6 +8,8 @@ Keys (under the configured prefix, "monban:" by default):
                               or only clean (a success cleared it: no copy, known clean);
                               expires once nothing in it counts
   <prefix>day:<account>:<day> integer: successful sign-ins that day; expires after 3 days
+  <prefix>quota:<key>:<start> integer: sends in the window starting at <start> (ms);
+                              expires with the window
 
 A Redis restart forgets nothing that decides (issue 12): with a database, recorded failures
 (and the lock and back-off level they set) and daily counts are written through to it
@@ -39,7 +41,7 @@ from monban.db.database import Database
 from monban.errors import SignInError
 from monban.store import audit
 from monban.store import durable_counters as durable
-from monban.store.counters import PENDING_TTL, AttemptSlot, CountedFor, LockRule
+from monban.store.counters import PENDING_TTL, AttemptSlot, CountedFor, LockRule, Quota
 
 T = TypeVar("T")
 WhenDown = Literal["closed", "open"]
@@ -200,6 +202,21 @@ if count > 0 then return redis.call('DECR', KEYS[1]) end
 return 0
 """
 
+# KEYS: one per quota (its window in the name); ARGV: limit, ms left in the window, per key.
+# Returns the 1-based index of the first full quota (nothing counted), or 0 (all counted).
+_TAKE_QUOTAS = """
+for i, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') >= tonumber(ARGV[(i - 1) * 2 + 1]) then
+    return i
+  end
+end
+for i, key in ipairs(KEYS) do
+  redis.call('INCR', key)
+  redis.call('PEXPIRE', key, tonumber(ARGV[(i - 1) * 2 + 2]))
+end
+return 0
+"""
+
 
 def to_ms(moment: datetime) -> int:
     return (moment - EPOCH) // MS
@@ -242,6 +259,7 @@ class RedisCounters:
         self._consume = redis.register_script(_CONSUME_DAILY)
         self._release = redis.register_script(_RELEASE_DAILY)
         self._clear = redis.register_script(_CLEAR)
+        self._quotas = redis.register_script(_TAKE_QUOTAS)
 
     # Counters ----------------------------------------------------------------------------
     async def take_attempts(self, wanted: Sequence[tuple[str, LockRule]], now: datetime,
@@ -348,6 +366,16 @@ class RedisCounters:
                                                     write=False)
             return stored or 0
         return int(value or 0)
+
+    async def take_quotas(self, quotas: Sequence[Quota], now: datetime) -> Quota | None:
+        keys, args = [], []
+        for quota in quotas:
+            start = quota.window_start(now)
+            keys.append(f"{self._prefix}quota:{quota.key}:{to_ms(start)}")
+            args += [quota.limit, max(to_ms(start + quota.window) - to_ms(now), 1)]
+        index = await self._call("take_quotas", [q.key for q in quotas],
+                                 lambda: self._quotas(keys=keys, args=args), 0)
+        return quotas[int(index) - 1] if int(index) else None
 
     # -------------------------------------------------------------------------------------
     async def ping(self) -> None:

@@ -21,6 +21,7 @@ from monban.accounts.identifiers import classify, normalise_email, normalise_pho
 from monban.errors import SignInError
 from monban.factors import one_time_codes
 from monban.factors.one_time_codes import RESEND_AFTER, TTL, Scope, mask
+from monban.notify.outgoing import Origin
 from monban.signin.request_info import RequestInfo
 from monban.store import accounts
 from monban.store import support_requests as store
@@ -106,7 +107,7 @@ class SupportFiling:
                    detail={"channel": channel, "sent_to": mask(target)})
 
         try:
-            await self._send_code(request, now, filed)
+            await self._send_code(request, now, filed, info)
         except BaseException:
             await deps.counters.cancel_attempts([key for key, _ in wanted], now)
             raise
@@ -122,7 +123,7 @@ class SupportFiling:
             await self._send_code(request, now, lambda conn: record(
                 conn, now, "support.contact_code_sent", request, info,
                 detail={"channel": request.contact_channel,
-                        "sent_to": mask(request.contact_target)}))
+                        "sent_to": mask(request.contact_target)}), info)
         except BaseException:
             await deps.counters.cancel_attempts([key for key, _ in wanted], now)
             raise
@@ -179,7 +180,7 @@ class SupportFiling:
                               detail={"scope": "support_request", "locked_until": until})
 
     async def _send_code(self, request: SupportRequest, now: datetime,
-                         then: Callable[[Connection], None]) -> None:
+                         then: Callable[[Connection], None], info: RequestInfo) -> None:
         deps = self._deps
         minutes = int(TTL.total_seconds() // 60)
         scope = Scope(request.id, PURPOSE, request.contact_channel, request.contact_target)
@@ -187,6 +188,7 @@ class SupportFiling:
         async def send(code: str) -> None:
             await deliver(deps.senders, request.contact_channel, request.contact_target,
                           messages.contact_code_sms(request.language, code, minutes),
-                          messages.contact_code_email(request.language, code, minutes))
+                          messages.contact_code_email(request.language, code, minutes),
+                          "verify", Origin(ip=info.ip))
 
         await one_time_codes.send(deps.db, deps.codes, scope, now, send, then=then)
