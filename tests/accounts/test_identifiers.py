@@ -8,7 +8,7 @@ import string
 import unicodedata
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from monban.accounts.confusables import deceptive

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from monban.accounts import display_names
-from monban.accounts.identifiers import admit, classify, normalise_email
+from monban.accounts.identifiers import Kind, admit, classify, normalise_email
 from monban.accounts.model import Account, Org, Role
 from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
 from monban.clock import Clock
@@ -148,6 +148,19 @@ class Directory:
         updated = replace(account, **changes)
         stored = {k: (v.value if isinstance(v, Role) else v) for k, v in changes.items()}
         await self._db.run(_update_account, account, stored, actor_id, self._clock.now())
+        return updated
+
+    async def set_identifier(self, account: Account, kind: Kind, value: str | None,
+                             actor_id: str | None = None) -> Account:
+        """Give an account another email, mobile number or username (None: remove it, if
+        another is left): how an operator resolves an identifier collision."""
+        normal = admit(kind, value) if value else None
+        changes: dict[str, Any] = {kind: normal}
+        updated = replace(account, **changes)
+        if not (updated.email or updated.phone or updated.username):
+            raise SignInError("INVALID_REQUEST", detail={"field": "identifier"})
+        await self._db.run(_update_account, account, changes, actor_id,
+                           self._clock.now())
         return updated
 
     # Allowed IPs -----------------------------------------------------------------------
