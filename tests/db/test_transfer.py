@@ -154,7 +154,7 @@ async def test_import_applies_the_identifier_normal_form(tmp_path: Path) -> None
     source.close()
     text = (tmp_path / "e.jsonl").read_text()
     text = text.replace('"twin@acme.example"', '"ｈａｎａｋｏ@acme.example"')
-    text = text.replace('"jiro@acme.example","phone"', '"ＪＩＲＯ@acme.example","phone"')
+    text = text.replace('"jiro@acme.example",', '"ＪＩＲＯ@acme.example",')
     text = text.replace('"X"', '"X\\r\\nBcc: y"', 1)
     assert "ＪＩＲＯ" in text and "ｈａｎａｋｏ" in text and "Bcc" in text
     (tmp_path / "e.jsonl").write_text(text)
