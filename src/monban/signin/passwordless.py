@@ -12,6 +12,9 @@ refusal is SIGNIN_METHOD_NOT_ALLOWED.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,6 +39,8 @@ from monban.store import audit, flows, orgs
 from monban.store.counters import Counters
 from monban.store.otp_challenges import Scope
 
+log = logging.getLogger(__name__)
+_BACKGROUND: set[asyncio.Task[None]] = set()
 PURPOSE = "signin"
 STEP = "signin_code"
 AMR = {"sms": ("sms",), "email": ("otp",)}
@@ -92,8 +97,10 @@ class Passwordless:
         expires_at = now + TTL
         if account is None:
             # An unknown identifier whose existence the org hides: the answer a member of
-            # that org would get (the org's switch, its hosted mail domains), and no code.
+            # that org would get (the org's switch, its hosted mail domains, the resend
+            # wait), and no code.
             await self._as_if_known(typed)
+            await self._db.run(_pretend, flow, typed, now)
             return CodeSent(flow_id, mask(typed), int(RESEND_AFTER.total_seconds()),
                             expires_at)
         ctx = self._signin.context(loaded, request, now)
@@ -108,8 +115,10 @@ class Passwordless:
             raise
         scope = Scope(account.id, PURPOSE, channel, target, flow_id)
         data = {**flow.data, "code_channel": channel, "code_sent_to": mask(target)}
+        hidden = settings.hide_account_existence or self._signin.hides_unknown
         await send(self._db, self._codes, scope, now,
-                   lambda code: self._deliver(account, channel, target, code),
+                   lambda code: (self._deliver_later if hidden else self._deliver)(
+                       account, channel, target, code),
                    then=lambda conn: _remember(conn, flow_id, data, now))
         await self._db.run(audit.record, audit.AuditEvent(
             at=now, event="signin.code_sent", outcome="success", account_id=account.id,
@@ -185,6 +194,21 @@ class Passwordless:
             raise SignInError("FLOW_EXPIRED")
         return loaded
 
+    async def _deliver_later(self, account: Account, channel: str, target: str,
+                             code: str) -> None:
+        """Where existence is hidden the answer must not wait for the provider (an unknown
+        identifier's comes at once): deliver after answering, logging a failure."""
+
+        async def deliver() -> None:
+            try:
+                await self._deliver(account, channel, target, code)
+            except Exception:  # noqa: BLE001 (nobody is waiting for it)
+                log.warning("sign-in code not delivered", exc_info=True)
+
+        task = asyncio.get_running_loop().create_task(deliver())
+        _BACKGROUND.add(task)
+        task.add_done_callback(_BACKGROUND.discard)
+
     async def _deliver(self, account: Account, channel: str, target: str, code: str) -> None:
         minutes = int(TTL.total_seconds() // 60)
         if channel == "sms":
@@ -192,6 +216,18 @@ class Passwordless:
             return
         subject, body = code_email(account.language, code, minutes, account.display_name)
         await self._senders.email.send_email(target, subject, body)
+
+
+def _pretend(conn: Connection, flow: flows.Flow, typed: str, now: datetime) -> None:
+    """An unknown hidden identifier's flow: the resend wait a member's code has
+    (one_time_codes.issue), kept on the flow, and nothing sent."""
+    last = flow.data.get("code_pretended_at")
+    if isinstance(last, str) and now - datetime.fromisoformat(last) < RESEND_AFTER:
+        wait = math.ceil((RESEND_AFTER - (now - datetime.fromisoformat(last))).total_seconds())
+        raise SignInError("INVALID_REQUEST", detail={"retry_after": max(wait, 1)})
+    channel = "email" if "@" in typed else "sms"
+    _remember(conn, flow.id, {**flow.data, "code_channel": channel, "code_sent_to": mask(typed),
+                              "code_pretended_at": now.isoformat()}, now)
 
 
 def _remember(conn: Connection, flow_id: str, data: dict[str, object], now: datetime
