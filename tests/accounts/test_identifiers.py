@@ -111,3 +111,15 @@ def test_admit_refuses_what_normalise_accepts() -> None:
     with pytest.raises(SignInError) as caught:
         admit("email", "h\u0430nako@acme.example")
     assert caught.value.code == "IDENTIFIER_NOT_ALLOWED"
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(max_size=60), st.sampled_from(["email", "phone", "username"]))
+def test_admit_answers_any_text_with_a_catalogue_code(text: str, kind: str) -> None:
+    try:
+        value = admit(kind, text)  # type: ignore[arg-type]
+    except SignInError as error:
+        assert error.code in {"INVALID_EMAIL", "INVALID_PHONE_NUMBER", "INVALID_REQUEST",
+                              "IDENTIFIER_NOT_ALLOWED"}
+    else:
+        assert normalise(kind, value) == value  # type: ignore[arg-type]
