@@ -12,12 +12,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from monban.accounts.identifiers import (
-    classify,
-    normalise_email,
-    normalise_phone,
-    normalise_username,
-)
+from monban.accounts import display_names
+from monban.accounts.identifiers import Kind, admit, classify, normalise_email
 from monban.accounts.model import Account, Org, Role
 from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
 from monban.clock import Clock
@@ -89,9 +85,10 @@ class Directory:
         if language not in LANGUAGES:
             raise SignInError("INVALID_REQUEST", detail={"field": "language"})
         _check_timezone(timezone)
-        email = normalise_email(email) if email else None
-        phone = normalise_phone(phone) if phone else None
-        username = normalise_username(username) if username else None
+        email = admit("email", email) if email else None
+        phone = admit("phone", phone) if phone else None
+        username = admit("username", username) if username else None
+        display_name = display_names.check(display_name if display_name.strip() else "?")
         password_hash = None
         if password is not None:  # the policy, with the new account's names (no factor yet)
             password_hash = await password_change.first_hash(
@@ -102,7 +99,7 @@ class Directory:
             id=new_id(), org_id=org.id if org else None,
             role=(role or Role.MEMBER) if org else None, email=email, phone=phone,
             username=username,
-            display_name=(display_name.strip() or "?")[:200], language=language,
+            display_name=display_name, language=language,
             timezone=timezone, password_hash=password_hash,
             password_changed_at=now if password_hash else None, disabled=False,
             is_superadmin=superadmin, created_at=now)
@@ -142,6 +139,8 @@ class Directory:
             raise SignInError("INVALID_REQUEST", detail={"field": "language"})
         if "timezone" in changes:
             _check_timezone(changes["timezone"])
+        if "display_name" in changes:
+            changes["display_name"] = display_names.check(str(changes["display_name"]))
         if "role" in changes:
             if account.org_id is None:
                 raise SignInError("INVALID_REQUEST", detail={"field": "role"})
@@ -149,6 +148,19 @@ class Directory:
         updated = replace(account, **changes)
         stored = {k: (v.value if isinstance(v, Role) else v) for k, v in changes.items()}
         await self._db.run(_update_account, account, stored, actor_id, self._clock.now())
+        return updated
+
+    async def set_identifier(self, account: Account, kind: Kind, value: str | None,
+                             actor_id: str | None = None) -> Account:
+        """Give an account another email, mobile number or username (None: remove it, if
+        another is left): how an operator resolves an identifier collision."""
+        normal = admit(kind, value) if value else None
+        changes: dict[str, Any] = {kind: normal}
+        updated = replace(account, **changes)
+        if not (updated.email or updated.phone or updated.username):
+            raise SignInError("INVALID_REQUEST", detail={"field": "identifier"})
+        await self._db.run(_update_account, account, changes, actor_id,
+                           self._clock.now())
         return updated
 
     # Allowed IPs -----------------------------------------------------------------------

@@ -40,7 +40,7 @@ from monban.factors import one_time_codes
 from monban.factors.base import FactorRecord
 from monban.factors.one_time_codes import RESEND_AFTER, Scope, mask
 from monban.recovery.contacts import parse
-from monban.signin import lockout
+from monban.signin import existence, lockout
 from monban.signin.flow import Loaded, load
 from monban.signin.request_info import RequestInfo
 from monban.signin.second_step import ALONE_IS_NOT_ENOUGH
@@ -290,7 +290,8 @@ def _lookup(conn: Connection, parsed: Identifier | None, hide_unknown: bool) -> 
     domain_org = orgs.for_domain(conn, domain) if domain else None
     org = (orgs.get(conn, account.org_id) if account.org_id else None) if account else domain_org
     hidden = hide_unknown or any(o is not None and o.settings.hide_account_existence
-                                 for o in (domain_org, org))
+                                 for o in (domain_org, org)) or (
+        account is None and existence.unknown_hidden(conn, parsed, hide_unknown))
     contacts = list(contact_store.list_for(conn, account.id, verified_only=True)
                     ) if account else []
     admins = [a for a in accounts.list_for_org(conn, org.id)
