@@ -160,6 +160,10 @@ _ENTRIES = (
        "アカウントにサインインする唯一の方法のため、解除できません。先に別のサービスを連携するか、パスワードを設定してください。",
        "This is the only way to sign in to your account, so it can't be removed. Link another "
        "provider or set a password first.", "user"),
+    _e("LAST_OWNER", 409,
+       "組織の最後のオーナーのため、役割の変更や無効化はできません。先に別のメンバーをオーナーにしてください。",
+       "This is the organization's last owner, so the role can't be changed and the account "
+       "can't be disabled. Make another member an owner first.", "org_admin"),
 )
 
 CATALOGUE: dict[str, CatalogueEntry] = {entry.code: entry for entry in _ENTRIES}
