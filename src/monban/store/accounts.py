@@ -91,7 +91,7 @@ def other_owners(conn: Connection, org_id: str, account_id: str) -> int:
     cannot leave the org without one."""
     rows = conn.execute(select(accounts.c.id).where(
         accounts.c.org_id == org_id, accounts.c.role == Role.OWNER.value,
-        accounts.c.disabled.is_(False)).with_for_update()).all()
+        accounts.c.disabled.is_(False)).order_by(accounts.c.id).with_for_update()).all()
     return sum(1 for row in rows if row[0] != account_id)
 
 
