@@ -69,6 +69,12 @@ def user_enable(account: str) -> None:
     _update(account, disabled=False)
 
 
+@user_app.command("set-role")
+def user_set_role(account: str, role: Role) -> None:
+    """Change an org member's role (the last enabled owner of an org keeps it: LAST_OWNER)."""
+    _update(account, role=role)
+
+
 @user_app.command("set-password")
 def user_set_password(account: str, password: str = typer.Option(None),
                       keep_sessions: bool = typer.Option(False)) -> None:

@@ -107,6 +107,16 @@ def lock(conn: Connection, account_id: str) -> None:
     conn.execute(_LOCK, {"v": account_id})
 
 
+def other_owners(conn: Connection, org_id: str, account_id: str) -> int:
+    """Enabled owners of the org besides `account_id`, their rows locked (FOR UPDATE, on
+    PostgreSQL) until the transaction ends, so two owners demoting each other at once
+    cannot leave the org without one."""
+    rows = conn.execute(select(accounts.c.id).where(
+        accounts.c.org_id == org_id, accounts.c.role == Role.OWNER.value,
+        accounts.c.disabled.is_(False)).order_by(accounts.c.id).with_for_update()).all()
+    return sum(1 for row in rows if row[0] != account_id)
+
+
 def list_for_org(conn: Connection, org_id: str | None) -> Sequence[Account]:
     query = select(accounts).order_by(accounts.c.created_at)
     query = query.where(accounts.c.org_id == org_id if org_id else accounts.c.org_id.is_(None))

@@ -126,6 +126,32 @@ OTHER: tuple[Topic, ...] = (
         ),
     ),
     Topic(
+        slug="LAST_OWNER",
+        section="other",
+        actions=("contact_admin",),
+        ja=TopicText(
+            title="最後のオーナーは変更できません",
+            what_happened="組織には有効なオーナーが少なくとも一人必要です。"
+                          "このメンバーは最後のオーナーのため、役割を下げることも無効にすることもできません。",
+            steps=(
+                "別のメンバーを先にオーナーにしてください(オーナーだけがオーナーを任命できます)。",
+                "そのあとで、このメンバーの役割を変更するか無効にしてください。",
+            ),
+            who_can_fix="組織のオーナー、またはサーバーの運用者が解決できます。",
+        ),
+        en=TopicText(
+            title="The last owner can't be changed",
+            what_happened="An organization needs at least one enabled owner. This member is "
+                          "the last one, so the role can't be lowered and the account can't be "
+                          "disabled.",
+            steps=(
+                "Make another member an owner first (only owners make owners).",
+                "Then change this member's role or disable the account.",
+            ),
+            who_can_fix="The organization's owner, or the server's operator, can fix it.",
+        ),
+    ),
+    Topic(
         slug="NOT_FOUND",
         section="other",
         actions=(),
