@@ -14,7 +14,7 @@ from monban.api.auth import current_session
 from monban.api.models import Strict
 from monban.api.views import account_view, second_step_view, session_view
 from monban.edge import cookies
-from monban.edge.request_facts import request_info
+from monban.edge.request_facts import flow_binder, request_info
 from monban.errors import SignInError
 from monban.federation.provider import Provider
 from monban.federation.service import API, LINK, Finished, Linked, Redirect
@@ -73,9 +73,10 @@ def link_view(link: Link, provider: Provider | None) -> dict[str, Any]:
             "last_used_at": link.last_used_at.isoformat() if link.last_used_at else None}
 
 
-def _redirect_view(started: Redirect) -> dict[str, Any]:
+def _redirect_view(started: Redirect, request: Request) -> dict[str, Any]:
+    """`flow_token`: present it as `X-Flow-Token` when posting the provider's answer."""
     return {"flow_id": started.flow_id, "authorization_url": started.url,
-            "expires_at": started.expires_at.isoformat()}
+            "expires_at": started.expires_at.isoformat(), "flow_token": flow_binder(request)}
 
 
 @router.get("/api/v1/signin/providers")
@@ -89,10 +90,12 @@ async def providers(request: Request) -> Any:
 async def start(body: StartFederated, request: Request) -> Any:
     """Start signing in with a provider: send the person to `authorization_url`. The
     provider redirects back to Monban's callback URL with `code`, `state` (= `flow_id`) and
-    `iss`; post those to /api/v1/signin/federated/callback."""
+    `iss`; post those to /api/v1/signin/federated/callback with the `X-Flow-Token` header
+    set to `flow_token` (only the starter can finish: a stolen `state` finds no flow)."""
     started = await _runtime(request).federation.start(
         body.provider, request_info(request), via=API, keep_signed_in=body.keep_signed_in)
-    return JSONResponse(_redirect_view(started), status_code=201, headers=NO_STORE)
+    return JSONResponse(_redirect_view(started, request), status_code=201,
+                        headers=NO_STORE)
 
 
 @router.post("/api/v1/signin/federated/callback")
@@ -131,7 +134,8 @@ async def link(body: StartFederated, request: Request,
     then post the provider's answer to /api/v1/me/linked-accounts/callback."""
     started = await _runtime(request).federation.start(
         body.provider, request_info(request), via=API, purpose=LINK, account=auth.account)
-    return JSONResponse(_redirect_view(started), status_code=201, headers=NO_STORE)
+    return JSONResponse(_redirect_view(started, request), status_code=201,
+                        headers=NO_STORE)
 
 
 @router.post("/api/v1/me/linked-accounts/callback", tags=["my account"])

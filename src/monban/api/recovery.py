@@ -25,7 +25,7 @@ from monban.api.views import (
     session_view,
 )
 from monban.edge import cookies
-from monban.edge.request_facts import request_info
+from monban.edge.request_facts import flow_binder, request_info
 from monban.errors import SignInError
 from monban.factors.one_time_codes import mask
 from monban.recovery import Recovery
@@ -34,6 +34,7 @@ from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 from monban.signin.flow import SignedIn
 from monban.signin.second_step import SecondStepRequired
+from monban.store.flow_states import FlowState
 from monban.store.recovery_contacts import RecoveryContact
 
 router = APIRouter(prefix="/api/v1", tags=["getting back in"])
@@ -130,17 +131,19 @@ def signed_in_answer(request: Request, result: SignedIn | SecondStepRequired,
 # Recovery flows --------------------------------------------------------------------------
 @router.post("/recovery/flows", status_code=201)
 async def start(body: StartRecovery, request: Request) -> Any:
-    """Start: the contacts to choose from (masked), or `typed` where existence is hidden."""
+    """Start: the contacts to choose from (masked), or `typed` where existence is hidden.
+    `flow_token`, answered once, goes with every later step as `X-Flow-Token`."""
     step = await _recovery(request).reset.start(body.identifier, body.purpose,
                                                 request_info(request))
-    return JSONResponse(step_view(step), status_code=201, headers=NO_STORE)
+    return JSONResponse({**step_view(step), "flow_token": flow_binder(request)},
+                        status_code=201, headers=NO_STORE)
 
 
 @router.get("/recovery/flows/{flow_id}")
 async def describe(flow_id: str, request: Request) -> Any:
     loaded, step = await _recovery(request).reset.describe(flow_id, request_info(request))
     body = step_view(step)
-    if step.flow.state == "r_allowed_ips":
+    if step.flow.state == FlowState.R_ALLOWED_IPS:
         body["allowed_ips"] = [rule_view(r) for r in loaded.account_rules]
         body["your_ip"] = str(request_info(request).ip)
     return JSONResponse(body, headers=NO_STORE)

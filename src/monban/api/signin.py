@@ -26,7 +26,7 @@ from monban.api.views import (
     session_view,
 )
 from monban.edge import cookies
-from monban.edge.request_facts import request_info
+from monban.edge.request_facts import flow_binder, request_info
 from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 from monban.signin import password_change
@@ -41,9 +41,14 @@ def _runtime(request: Request) -> Runtime:
     return runtime
 
 
-def signin_answer(request: Request, result: SignedIn | SecondStepRequired) -> JSONResponse:
+def signin_answer(request: Request, result: SignedIn | SecondStepRequired,
+                  started: bool = False) -> JSONResponse:
+    """`started`: the flow was started by this request (`flow_token` is answered)."""
     if isinstance(result, SecondStepRequired):
-        return JSONResponse(second_step_view(result), headers={"Cache-Control": "no-store"})
+        step = second_step_view(result)
+        if started:
+            step["flow_token"] = flow_binder(request)
+        return JSONResponse(step, headers={"Cache-Control": "no-store"})
     runtime = _runtime(request)
     body: dict[str, Any] = {
         "state": "done", "token": result.token,
@@ -58,20 +63,23 @@ def signin_answer(request: Request, result: SignedIn | SecondStepRequired) -> JS
 @router.post("/flows", status_code=201)
 async def start_flow(body: StartFlow, request: Request) -> Any:
     """Start signing in with an identifier (email, E.164 mobile number or username). With
-    `password` as well, the password step runs in the same call."""
+    `password` as well, the password step runs in the same call. The answer carries
+    `flow_token` once: every later step of the flow presents it as `X-Flow-Token` (or the
+    `monban_flow` cookie set here does); without it a step answers FLOW_EXPIRED."""
     runtime = _runtime(request)
     info = request_info(request)
     if body.password is not None:
         result = await runtime.signin.start_and_submit(body.identifier, body.password, info,
                                                        body.keep_signed_in)
-        return signin_answer(request, result)
+        return signin_answer(request, result, started=True)
     flow = await runtime.signin.start(body.identifier, info, body.keep_signed_in)
-    return JSONResponse({"flow": flow_view(flow)}, status_code=201)
+    return JSONResponse({"flow": flow_view(flow), "flow_token": flow_binder(request)},
+                        status_code=201, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/flows/{flow_id}")
 async def get_flow(flow_id: str, request: Request) -> Any:
-    flow = await _runtime(request).signin.flow(flow_id)
+    flow = await _runtime(request).signin.flow(flow_id, request_info(request))
     return {"flow": flow_view(flow)}
 
 

@@ -1,7 +1,17 @@
-"""Sign-in flows: a server-side record per attempt, moved forward by atomic state changes."""
+"""Sign-in flows: a server-side record per attempt, moved forward by atomic state changes.
+
+A flow is bound to the client that started it: the row keeps only `binder_hash`, the SHA-256
+of a random binder the starter holds (the `monban_flow` cookie, or the `X-Flow-Token` an API
+caller presents); signin/flow_access.py refuses every step that does not present it. The
+flow id alone is therefore no bearer secret, and what is shown to support staff (audit rows)
+is only `public_ref`, a short one-way reference to it. The states and the moves between them
+are declared in store/flow_states.py; `advance` refuses any other move.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -9,13 +19,17 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from monban.db.tables import flows
+from monban.store.flow_states import FlowKind, FlowState, kinds_allowing
+
+REF_PREFIX = "fr_"
+REF_LENGTH = len(REF_PREFIX) + 16
 
 
 @dataclass(slots=True)
 class Flow:
     id: str
-    kind: str
-    state: str
+    kind: FlowKind
+    state: FlowState
     account_id: str | None
     ip: str
     user_agent: str
@@ -23,7 +37,30 @@ class Flow:
     keep_signed_in: bool
     created_at: datetime
     expires_at: datetime
+    binder_hash: str | None
+    """SHA-256 (hex) of the starter's binder; None only on rows older than binding, which
+    no step accepts."""
     data: dict[str, Any] = field(default_factory=dict)
+
+
+def binder_hash(binder: str) -> str:
+    return hashlib.sha256(binder.encode()).hexdigest()
+
+
+def bound_to(flow: Flow, binder: str | None) -> bool:
+    """Whether `binder` is the one the flow was started with (constant time)."""
+    if not binder or not flow.binder_hash:
+        return False
+    return hmac.compare_digest(flow.binder_hash, binder_hash(binder))
+
+
+def public_ref(flow_id: str) -> str:
+    """An opaque reference to a flow for audit rows and support staff: the same flow gives
+    the same reference, and the reference gives nothing back."""
+    if flow_id.startswith(REF_PREFIX) and len(flow_id) == REF_LENGTH:
+        return flow_id
+    digest = hashlib.sha256(b"monban-flow-ref:" + flow_id.encode()).hexdigest()
+    return REF_PREFIX + digest[:REF_LENGTH - len(REF_PREFIX)]
 
 
 _INSERT = flows.insert()
@@ -35,17 +72,26 @@ def insert(conn: Connection, flow: Flow) -> None:
 
 
 def get(conn: Connection, flow_id: str) -> Flow | None:
+    """The row, bound or not: only signin/flow_access.py calls this (a test checks), and it
+    checks the binder before anything of the flow is used."""
     row = conn.execute(_GET, {"v": flow_id}).first()
-    return Flow(**row._mapping) if row else None
+    if row is None:
+        return None
+    values = dict(row._mapping)
+    values["kind"], values["state"] = FlowKind(values["kind"]), FlowState(values["state"])
+    return Flow(**values)
 
 
 _ADVANCE: dict[tuple[str, ...], Any] = {}
 
 
-def advance(conn: Connection, flow_id: str, from_states: tuple[str, ...], to_state: str,
-            now: datetime, **values: Any) -> bool:
+def advance(conn: Connection, flow_id: str, from_states: tuple[FlowState, ...],
+            to_state: FlowState, now: datetime, **values: Any) -> bool:
     """Move the flow to `to_state` if it is still in one of `from_states` and unexpired:
-    one statement, so two racing requests cannot both move it."""
+    one statement, so two racing requests cannot both move it. Only flows of a kind whose
+    machine (store/flow_states.py) allows the move are moved; a move no machine allows
+    raises IllegalTransition."""
+    kinds = kinds_allowing(from_states, to_state)
     shape = tuple(sorted(values))
     statement = _ADVANCE.get(shape)
     if statement is None:
@@ -53,8 +99,10 @@ def advance(conn: Connection, flow_id: str, from_states: tuple[str, ...], to_sta
             update(flows)
             .where((flows.c.id == bindparam("flow_id"))
                    & flows.c.state.in_(bindparam("from_states", expanding=True))
+                   & flows.c.kind.in_(bindparam("kinds", expanding=True))
                    & (flows.c.expires_at > bindparam("now")))
             .values(state=bindparam("to_state"), **{k: bindparam(f"v_{k}") for k in shape}))
-    params = {"flow_id": flow_id, "from_states": list(from_states), "now": now,
-              "to_state": to_state, **{f"v_{k}": v for k, v in values.items()}}
+    params = {"flow_id": flow_id, "from_states": [str(s) for s in from_states], "now": now,
+              "kinds": kinds, "to_state": str(to_state),
+              **{f"v_{k}": v for k, v in values.items()}}
     return conn.execute(statement, params).rowcount == 1
