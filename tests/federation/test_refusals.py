@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import update
 
 from monban.accounts.model import Account
+from monban.db.tables import flows as flows_table
 from monban.federation.metadata import MetadataCache
 from monban.federation.oidc_client import OidcClient
 from monban.federation.provider import Provider
@@ -72,8 +74,9 @@ async def test_tampered_nonce_is_refused(client: AsyncClient, idp: TestIdP, link
     started = await start(client)
     flow = await runtime.db.run(flows.get, started["flow_id"])
     assert flow is not None
-    await runtime.db.run(flows.advance, flow.id, (flow.state,), flow.state, runtime.clock.now(),
-                         data={**flow.data, "nonce": "another-nonce"})
+    tampered = {**flow.data, "nonce": "another-nonce"}
+    await runtime.db.run(lambda conn: conn.execute(
+        update(flows_table).where(flows_table.c.id == flow.id).values(data=tampered)))
     answer = answer_of(idp.login(started["authorization_url"], linked_sub))
     response = await client.post("/api/v1/signin/federated/callback", json=answer)
     assert response.status_code == 400
