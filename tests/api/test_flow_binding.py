@@ -255,3 +255,11 @@ async def test_a_malformed_token_is_no_binder(presented: str, member: Account,
                                  else {})
     token = started.json()["flow_token"]
     assert token != presented and len(token) >= 32
+
+
+async def test_the_openapi_schema_declares_the_header(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    for path in (f"{FLOWS}/{{flow_id}}/new-password", f"{FLOWS}/{{flow_id}}/mfa/verify",
+                 "/api/v1/recovery/flows/{flow_id}/verify", "/api/v1/signin/federated/callback"):
+        parameters = spec["paths"][path]["post"]["parameters"]
+        assert any(p["name"] == "x-flow-token" and p["in"] == "header" for p in parameters)

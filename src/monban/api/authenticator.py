@@ -24,6 +24,7 @@ from pydantic import Field
 
 from monban.admin.permissions import require_support
 from monban.api.auth import current_session
+from monban.api.flow_token import FLOW_TOKEN
 from monban.api.models import Strict
 from monban.api.signin import signin_answer
 from monban.api.views import session_view
@@ -288,7 +289,7 @@ async def remove_device(device_id: str, request: Request,
 
 # The browser signing in ----------------------------------------------------------------
 
-@router.get("/api/v1/signin/flows/{flow_id}/push/{challenge_id}")
+@router.get("/api/v1/signin/flows/{flow_id}/push/{challenge_id}", dependencies=[FLOW_TOKEN])
 async def push_status(flow_id: str, challenge_id: str, request: Request) -> Any:
     """While the sign-in page waits: `pending`, `answered` (then POST .../mfa/verify to
     take the outcome) or `expired`."""
@@ -297,7 +298,7 @@ async def push_status(flow_id: str, challenge_id: str, request: Request) -> Any:
     return JSONResponse({"status": status}, headers={"Cache-Control": "no-store"})
 
 
-@router.post("/api/v1/signin/qr", status_code=201)
+@router.post("/api/v1/signin/qr", status_code=201, dependencies=[FLOW_TOKEN])
 async def start_qr(request: Request) -> Any:
     """Start a QR sign-in: show `payload` as a QR code; keep `secret` to finish, and present
     `flow_token` as `X-Flow-Token` when finishing (the flow the finish starts is bound to
@@ -320,7 +321,7 @@ class FinishQr(Strict):
     secret: str = Field(min_length=1, max_length=100)
 
 
-@router.post("/api/v1/signin/qr/{qr_id}/finish")
+@router.post("/api/v1/signin/qr/{qr_id}/finish", dependencies=[FLOW_TOKEN])
 async def finish_qr(qr_id: str, body: FinishQr, request: Request) -> Any:
     """Poll until the app approves: `{"state": "pending"}`, then the session (once)."""
     result = await _qr(request).finish(qr_id, body.secret, request_info(request))

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from monban.admin.permissions import require_admin, require_superadmin
 from monban.api.auth import current_session
+from monban.api.flow_token import FLOW_TOKEN
 from monban.api.models import Strict
 from monban.api.views import account_view, second_step_view, session_view
 from monban.edge import cookies
@@ -86,7 +87,7 @@ async def providers(request: Request) -> Any:
     return {"providers": [p.public() for p in found]}
 
 
-@router.post("/api/v1/signin/federated", status_code=201)
+@router.post("/api/v1/signin/federated", status_code=201, dependencies=[FLOW_TOKEN])
 async def start(body: StartFederated, request: Request) -> Any:
     """Start signing in with a provider: send the person to `authorization_url`. The
     provider redirects back to Monban's callback URL with `code`, `state` (= `flow_id`) and
@@ -98,7 +99,7 @@ async def start(body: StartFederated, request: Request) -> Any:
                         headers=NO_STORE)
 
 
-@router.post("/api/v1/signin/federated/callback")
+@router.post("/api/v1/signin/federated/callback", dependencies=[FLOW_TOKEN])
 async def callback(body: ProviderAnswer, request: Request) -> Any:
     """The provider's answer: signed in (token + session), a second step to do, or a
     catalogue error (FEDERATED_EMAIL_CONFLICT with `detail.fixes`, FEDERATED_LINK_REQUIRED,
@@ -127,7 +128,8 @@ async def linked(request: Request, auth: Authenticated = Depends(current_session
     return {"linked_accounts": [link_view(link, provider) for link, provider in links]}
 
 
-@router.post("/api/v1/me/linked-accounts", status_code=201, tags=["my account"])
+@router.post("/api/v1/me/linked-accounts", status_code=201, tags=["my account"],
+             dependencies=[FLOW_TOKEN])
 async def link(body: StartFederated, request: Request,
                auth: Authenticated = Depends(current_session)) -> Any:
     """Link a provider to this (signed-in) account: send the person to `authorization_url`,
@@ -138,7 +140,7 @@ async def link(body: StartFederated, request: Request,
                         headers=NO_STORE)
 
 
-@router.post("/api/v1/me/linked-accounts/callback", tags=["my account"])
+@router.post("/api/v1/me/linked-accounts/callback", tags=["my account"], dependencies=[FLOW_TOKEN])
 async def link_callback(body: ProviderAnswer, request: Request,
                         auth: Authenticated = Depends(current_session)) -> Any:
     outcome = await _runtime(request).federation.finish(

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from monban.accounts.model import Account
 from monban.api.auth import current_session
+from monban.api.flow_token import FLOW_TOKEN
 from monban.api.models import Strict
 from monban.api.views import (
     account_view,
@@ -129,7 +130,7 @@ def signed_in_answer(request: Request, result: SignedIn | SecondStepRequired,
 
 
 # Recovery flows --------------------------------------------------------------------------
-@router.post("/recovery/flows", status_code=201)
+@router.post("/recovery/flows", status_code=201, dependencies=[FLOW_TOKEN])
 async def start(body: StartRecovery, request: Request) -> Any:
     """Start: the contacts to choose from (masked), or `typed` where existence is hidden.
     `flow_token`, answered once, goes with every later step as `X-Flow-Token`."""
@@ -139,7 +140,7 @@ async def start(body: StartRecovery, request: Request) -> Any:
                         status_code=201, headers=NO_STORE)
 
 
-@router.get("/recovery/flows/{flow_id}")
+@router.get("/recovery/flows/{flow_id}", dependencies=[FLOW_TOKEN])
 async def describe(flow_id: str, request: Request) -> Any:
     loaded, step = await _recovery(request).reset.describe(flow_id, request_info(request))
     body = step_view(step)
@@ -149,7 +150,7 @@ async def describe(flow_id: str, request: Request) -> Any:
     return JSONResponse(body, headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/code")
+@router.post("/recovery/flows/{flow_id}/code", dependencies=[FLOW_TOKEN])
 async def send_code(flow_id: str, body: SendCode, request: Request) -> Any:
     typed = {k: v for k, v in (("email", body.email), ("phone", body.phone)) if v}
     sent = await _recovery(request).reset.send(flow_id, request_info(request),
@@ -157,27 +158,27 @@ async def send_code(flow_id: str, body: SendCode, request: Request) -> Any:
     return JSONResponse(sent, headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/verify")
+@router.post("/recovery/flows/{flow_id}/verify", dependencies=[FLOW_TOKEN])
 async def verify_code(flow_id: str, body: Code, request: Request) -> Any:
     step = await _recovery(request).reset.verify(flow_id, body.code, request_info(request))
     return JSONResponse(step_view(step), headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/mfa/challenge")
+@router.post("/recovery/flows/{flow_id}/mfa/challenge", dependencies=[FLOW_TOKEN])
 async def mfa_challenge(flow_id: str, body: ChooseFactor, request: Request) -> Any:
     result = await _recovery(request).outcomes.challenge(flow_id, body.factor_id,
                                                          request_info(request))
     return JSONResponse({"challenge": result.public}, headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/mfa/verify")
+@router.post("/recovery/flows/{flow_id}/mfa/verify", dependencies=[FLOW_TOKEN])
 async def mfa_verify(flow_id: str, body: ProveFactor, request: Request) -> Any:
     step = await _recovery(request).outcomes.prove_factor(flow_id, body.factor_id,
                                                           body.response, request_info(request))
     return JSONResponse(step_view(step), headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/new-password")
+@router.post("/recovery/flows/{flow_id}/new-password", dependencies=[FLOW_TOKEN])
 async def new_password(flow_id: str, body: Password, request: Request) -> Any:
     """Forgot password: set the new one; every session ends; signed in here."""
     result = await _recovery(request).outcomes.new_password(
@@ -185,7 +186,7 @@ async def new_password(flow_id: str, body: Password, request: Request) -> Any:
     return signed_in_answer(request, result, "/account/security")
 
 
-@router.post("/recovery/flows/{flow_id}/signin")
+@router.post("/recovery/flows/{flow_id}/signin", dependencies=[FLOW_TOKEN])
 async def sign_in(flow_id: str, body: Password, request: Request) -> Any:
     """Lost second factor: the password; signed in (enrol again: `next`), or the sign-in's
     `mfa_enroll` step where the org requires MFA."""
@@ -194,27 +195,27 @@ async def sign_in(flow_id: str, body: Password, request: Request) -> Any:
     return signed_in_answer(request, result, "/account/security#two-step")
 
 
-@router.get("/recovery/flows/{flow_id}/allowed-ips")
+@router.get("/recovery/flows/{flow_id}/allowed-ips", dependencies=[FLOW_TOKEN])
 async def flow_rules(flow_id: str, request: Request) -> Any:
     rules = await _recovery(request).outcomes.allowed_ips(flow_id, request_info(request))
     return JSONResponse({"allowed_ips": [rule_view(r) for r in rules],
                          "your_ip": str(request_info(request).ip)}, headers=NO_STORE)
 
 
-@router.delete("/recovery/flows/{flow_id}/allowed-ips")
+@router.delete("/recovery/flows/{flow_id}/allowed-ips", dependencies=[FLOW_TOKEN])
 async def clear_rules(flow_id: str, request: Request) -> Any:
     removed = await _recovery(request).outcomes.remove_ip_rules(flow_id, request_info(request))
     return JSONResponse({"removed": removed}, headers=NO_STORE)
 
 
-@router.delete("/recovery/flows/{flow_id}/allowed-ips/{rule_id}")
+@router.delete("/recovery/flows/{flow_id}/allowed-ips/{rule_id}", dependencies=[FLOW_TOKEN])
 async def remove_rule(flow_id: str, rule_id: str, request: Request) -> Any:
     removed = await _recovery(request).outcomes.remove_ip_rules(
         flow_id, request_info(request), rule_id[:64])
     return JSONResponse({"removed": removed}, headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/allowed-ips", status_code=201)
+@router.post("/recovery/flows/{flow_id}/allowed-ips", status_code=201, dependencies=[FLOW_TOKEN])
 async def add_current(flow_id: str, body: AddCurrentIp, request: Request) -> Any:
     rule = await _recovery(request).outcomes.add_current_ip(flow_id, request_info(request),
                                                             body.name)
