@@ -315,9 +315,10 @@ async def test_a_new_request_replaces_the_flows_old_one_and_floods_are_capped(
         "FLOW_EXPIRED"
     for _ in range(2):  # other browsers: three requests may wait at once
         await push_flow(client_for(), member)
-    flooded = await sign_in(client_for(), member.email or "")
+    flooder = client_for()
+    flooded = await sign_in(flooder, member.email or "")
     push = next(f for f in flooded.json()["factors"] if f["kind"] == "push")
-    refused = await client.post(f"/api/v1/signin/flows/{flooded.json()['flow']['id']}"
+    refused = await flooder.post(f"/api/v1/signin/flows/{flooded.json()['flow']['id']}"
                                 "/mfa/challenge", json={"factor_id": push["id"]})
     assert refused.json()["error"]["detail"]["push"] == "too_many_pending"
 

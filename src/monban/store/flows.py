@@ -54,10 +54,17 @@ def bound_to(flow: Flow, binder: str | None) -> bool:
     return hmac.compare_digest(flow.binder_hash, binder_hash(binder))
 
 
+FLOW_ID_LENGTH = 43
+"""Flow ids are `new_token()`s (256 bits, URL-safe): 43 characters. The audit's flow_id
+column also holds support requests' ids (32 hex digits, row ids, no secret): kept as they
+are."""
+
+
 def public_ref(flow_id: str) -> str:
     """An opaque reference to a flow for audit rows and support staff: the same flow gives
-    the same reference, and the reference gives nothing back."""
-    if flow_id.startswith(REF_PREFIX) and len(flow_id) == REF_LENGTH:
+    the same reference, and the reference gives nothing back. Anything that is not a flow
+    id (a reference already, a support request's id) is returned unchanged."""
+    if len(flow_id) != FLOW_ID_LENGTH:
         return flow_id
     digest = hashlib.sha256(b"monban-flow-ref:" + flow_id.encode()).hexdigest()
     return REF_PREFIX + digest[:REF_LENGTH - len(REF_PREFIX)]
