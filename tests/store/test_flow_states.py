@@ -21,6 +21,7 @@ from monban.store.flow_states import (
     kinds_allowing,
 )
 from monban.store.ids import new_token
+from tests.factors import pg_runtime  # noqa: F401 (a fixture)
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "monban"
 
@@ -73,6 +74,14 @@ def test_a_move_is_allowed_only_for_the_kinds_that_declare_it() -> None:
 
 
 async def test_advance_checks_the_machine_and_the_kind(runtime: Runtime) -> None:
+    await _advance_checks(runtime)
+
+
+async def test_advance_checks_on_postgresql(pg_runtime: Runtime) -> None:  # noqa: F811
+    await _advance_checks(pg_runtime)
+
+
+async def _advance_checks(runtime: Runtime) -> None:
     now = runtime.clock.now()
     flow = flows.Flow(id=new_token(), kind=FlowKind.RECOVERY, state=FlowState.R_CODE,
                       account_id=None, ip="192.0.2.1", user_agent="t", device_id=None,
