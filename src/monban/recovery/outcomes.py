@@ -65,7 +65,7 @@ class Outcomes:
         loaded, ctx, record = await self._factor(flow_id, factor_id, request)
         result = await self._rt.factors.factor(record.kind, ctx).challenge(ctx, record)
         if result.private:
-            data = {**loaded.flow.data}
+            data: flows.FlowData = {**loaded.flow.data}
             data["challenges"] = {**data.get("challenges", {}), record.id: result.private}
             await self._rt.db.run(flows.advance, loaded.flow.id, (MFA,), MFA, ctx.now,
                                   data=data)
@@ -93,7 +93,7 @@ class Outcomes:
         purpose = str(loaded.flow.data["purpose"])
         amr = [*loaded.flow.data.get("amr", []), str(answered.data.get("amr") or factor.amr),
                "mfa"]
-        data = {**loaded.flow.data, "amr": amr, "challenges": {}}
+        data: flows.FlowData = {**loaded.flow.data, "amr": amr, "challenges": {}}
         if not await self._rt.db.run(flows.advance, loaded.flow.id, (MFA,), FINISH[purpose],
                                      ctx.now, data=data):
             raise SignInError("FLOW_EXPIRED")

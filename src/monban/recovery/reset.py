@@ -331,7 +331,7 @@ def _use_code(conn: Connection, codes: Any, flow: flows.Flow, sent: dict[str, st
     if disabled:
         flows.advance(conn, flow.id, (CODE,), FlowState.DONE, now)
         return SignInError("ACCOUNT_DISABLED")
-    data = {**flow.data, "failures": 0, "amr": ["otp"]}
+    data: flows.FlowData = {**flow.data, "failures": 0, "amr": ["otp"]}
     if not flows.advance(conn, flow.id, (CODE,), following, now, data=data):
         return SignInError("FLOW_EXPIRED")
     flow.data = data

@@ -34,7 +34,7 @@ class SessionRequest:
     kind: str = sessions.BROWSER
     event: str = "signin.success"
     amr: str = "pwd"
-    flow_data: dict[str, Any] | None = None
+    flow_data: flows.FlowData | None = None
     """Kept on the flow when the session limit stops it, for "end other sessions"."""
 
 

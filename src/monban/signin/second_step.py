@@ -122,7 +122,7 @@ class SecondStep:
         loaded, ctx, record = await self._factor_in_flow(flow_id, factor_id, request)
         result = await self.manager.factor(record.kind, ctx).challenge(ctx, record)
         if result.private:
-            data = {**loaded.flow.data}
+            data: flows.FlowData = {**loaded.flow.data}
             data["challenges"] = {**data.get("challenges", {}), record.id: result.private}
             await self._db.run(flows.advance, loaded.flow.id, (MFA,), MFA, ctx.now,
                                data=data)

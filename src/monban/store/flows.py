@@ -14,7 +14,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection, bindparam, select, update
 
@@ -23,6 +23,45 @@ from monban.store.flow_states import FlowKind, FlowState, kinds_allowing
 
 REF_PREFIX = "fr_"
 REF_LENGTH = len(REF_PREFIX) + 16
+
+
+class FlowData(TypedDict, total=False):
+    """A flow's payload (the JSON `data` column): every key any kind keeps, by group. mypy
+    checks the keys of every payload written (a literal or `[...]` with an unknown key fails);
+    `.get` of an unknown key gives `object`, which fails where it is used as a value."""
+
+    # sign-in (signin/flow.py, second_step.py, passwordless.py; QR: devices/qr_signin.py)
+    identifier: str | None
+    """what the person typed, when it is a well-formed identifier (never a password)"""
+    amr: list[str]
+    """the methods proven so far (RFC 8176 values)"""
+    challenges: dict[str, dict[str, Any]]
+    """per factor id: what its challenge keeps server-side until the answer"""
+    used_kind: str | None
+    """the factor kind that carried the first step's code (not offered as second step)"""
+    code_channel: str
+    code_sent_to: str
+    device: str | None
+    method: str
+    # getting back in (recovery/reset.py, outcomes.py)
+    purpose: str
+    typed: bool
+    contacts: list[dict[str, str]]
+    failures: int
+    sent: dict[str, str]
+    sent_at: str
+    ip_notified: bool
+    # a provider's round trip (federation/service.py)
+    provider: str
+    provider_id: str
+    nonce: str
+    code_verifier: str
+    redirect_uri: str
+    via: str
+    next: str
+    # a parked authorization request (oidc/provider.py)
+    params: dict[str, str]
+    fresh_after: str | None
 
 
 @dataclass(slots=True)
@@ -40,7 +79,7 @@ class Flow:
     binder_hash: str | None
     """SHA-256 (hex) of the starter's binder; None only on rows older than binding, which
     no step accepts."""
-    data: dict[str, Any] = field(default_factory=dict)
+    data: FlowData = field(default_factory=lambda: FlowData())
 
 
 def binder_hash(binder: str) -> str:
