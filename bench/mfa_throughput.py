@@ -9,7 +9,8 @@ In one run, on the cores this process may use:
   2. password + TOTP sign-ins/s through the HTTP JSON API, closed loop. One sign-in is two
      requests: POST /api/v1/signin/flows with identifier and password (answered 200 with
      state "mfa", the flow id and the account's TOTP factor), then POST
-     /api/v1/signin/flows/{flow}/mfa/verify with the factor id and the 6-digit code
+     /api/v1/signin/flows/{flow}/mfa/verify with the factor id and the 6-digit code (and the
+     flow's `flow_token` as X-Flow-Token)
      (answered 200 with a session token). Its ratio to (1) is the headline (goal >= 0.85);
      also the CPU-bound ratio (raw verify CPU / server+client CPU per sign-in), which other
      load on the machine hardly moves, the non-hashing CPU per sign-in and its split by
@@ -159,7 +160,8 @@ async def mfa_sign_in(conn: Connection, picker: Picker) -> None:
         raise refused("password step (no TOTP asked for)", status, body)
     status, body = await conn.post_json(
         f"{SIGNIN_PATH}/{answer['flow']['id']}/mfa/verify",
-        {"factor_id": totp[0]["id"], "response": {"code": code}})
+        {"factor_id": totp[0]["id"], "response": {"code": code}},
+        {"X-Flow-Token": answer["flow_token"]})
     if status != 200 or b'"token"' not in body:
         raise refused(f"TOTP step ({account.email})", status, body)
 

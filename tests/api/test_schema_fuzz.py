@@ -28,7 +28,7 @@ def _app() -> tuple[Any, str]:
         root = await runtime.directory.create_account(
             display_name="Root", email="root@fuzz.example", password="fuzz password 1",
             superadmin=True)
-        info = RequestInfo(ip=ip_address("127.0.0.1"), user_agent="fuzz")
+        info = RequestInfo(ip=ip_address("127.0.0.1"), user_agent="fuzz", flow_binder="b" * 43)
         flow = await runtime.signin.start(root.email or "", info)
         return (await runtime.signin.submit_password(flow.id, "fuzz password 1", info)).token
 

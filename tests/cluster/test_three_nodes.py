@@ -108,7 +108,8 @@ async def test_one_backup_code_redeemed_a_hundred_times_succeeds_once(
         results = await spread(nodes, 100, lambda node, i: http.post(
             f"{node.url}/api/v1/signin/flows/{flows[i].json()['flow']['id']}/mfa/verify",
             json={"factor_id": factor_id, "response": {"code": code}},
-            headers={"x-forwarded-for": ips[i]}))
+            headers={"x-forwarded-for": ips[i],
+                     "x-flow-token": flows[i].json()["flow_token"]}))
     assert Counter(map(code_of, results)) == {"OK": 1, "BACKUP_CODE_INVALID": 99}
 
 

@@ -277,6 +277,31 @@ async def test_qr_sign_in(client_for: ClientFactory, member: Account, clock: Fro
     assert error_code(again) == "FLOW_EXPIRED"
 
 
+async def test_a_qr_sign_in_over_the_session_limit_stays_with_its_browser(
+        client_for: ClientFactory, member: Account, clock: FrozenClock,
+        set_org: Updater) -> None:
+    """Issue 12.2: the flow a QR finish creates (CONCURRENT_SESSION_LIMIT, then "end the
+    other sessions") is bound to the browser that finished, like every flow."""
+    await set_org(qr_signin_allowed=True, session_limit=1, daily_signin_limit=0)
+    phone = client_for()
+    device = await link_device(phone, member, clock)
+    assert (await sign_in(client_for(), member.email or "")).status_code == 200
+    browser = client_for("203.0.113.9")
+    browser.cookies.clear()
+    started = (await browser.post("/api/v1/signin/qr")).json()
+    qr_id, secret, token = started["qr"]["id"], started["qr"]["secret"], started["flow_token"]
+    browser.cookies.clear()  # a caller without a cookie jar: it keeps flow_token
+    browser.headers["x-flow-token"] = token
+    await device.call("POST", f"/api/v1/authenticator/qr/{qr_id}/approve", {})
+    limited = await browser.post(f"/api/v1/signin/qr/{qr_id}/finish", json={"secret": secret})
+    assert error_code(limited) == "CONCURRENT_SESSION_LIMIT", limited.text
+    end_others = f"/api/v1/signin/flows/{limited.json()['error']['detail']['flow_id']}" \
+        "/end-other-sessions"
+    assert error_code(await client_for("198.51.100.99").post(end_others)) == "FLOW_EXPIRED"
+    done = await browser.post(end_others)
+    assert done.status_code == 200 and done.json()["state"] == "done", done.text
+
+
 async def test_qr_sign_in_is_refused_while_restricted(
         client: httpx.AsyncClient, member: Account, clock: FrozenClock,
         set_org: Updater) -> None:
@@ -315,9 +340,10 @@ async def test_a_new_request_replaces_the_flows_old_one_and_floods_are_capped(
         "FLOW_EXPIRED"
     for _ in range(2):  # other browsers: three requests may wait at once
         await push_flow(client_for(), member)
-    flooded = await sign_in(client_for(), member.email or "")
+    flooder = client_for()
+    flooded = await sign_in(flooder, member.email or "")
     push = next(f for f in flooded.json()["factors"] if f["kind"] == "push")
-    refused = await client.post(f"/api/v1/signin/flows/{flooded.json()['flow']['id']}"
+    refused = await flooder.post(f"/api/v1/signin/flows/{flooded.json()['flow']['id']}"
                                 "/mfa/challenge", json={"factor_id": push["id"]})
     assert refused.json()["error"]["detail"]["push"] == "too_many_pending"
 

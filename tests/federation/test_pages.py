@@ -120,7 +120,7 @@ def test_callback_in_another_browser_is_refused(site: Served) -> None:
         assert redirect.status_code == 303
         callback = site.idp.login(redirect.headers["location"], sub)
     with _browser() as other:  # the answer opened in a browser that did not start it
-        refused = other.get(callback)
-        assert refused.status_code == 400
-        assert 'data-code="FEDERATED_RESPONSE_INVALID"' in refused.text
+        refused = other.get(callback)  # finds no flow: it is bound to the first browser
+        assert refused.status_code == 410
+        assert 'data-code="FLOW_EXPIRED"' in refused.text
         assert other.cookies.get("monban_session") is None

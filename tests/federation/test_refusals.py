@@ -11,14 +11,17 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import update
 
 from monban.accounts.model import Account
+from monban.db.tables import flows as flows_table
 from monban.federation.metadata import MetadataCache
 from monban.federation.oidc_client import OidcClient
 from monban.federation.provider import Provider
 from monban.runtime import Runtime
 from monban.store import flows
-from tests.conftest import error_code, token_for
+from monban.store.audit import AuditQuery
+from tests.conftest import ClientFactory, error_code, token_for
 from tests.federation.conftest import IN_PROCESS
 from tests.federation.flows import link, new_sub, start
 from tests.federation.idp import TestIdP, answer_of
@@ -49,6 +52,28 @@ async def test_unknown_state_is_refused(client: AsyncClient, idp: TestIdP,
     assert error_code(response) == "FLOW_EXPIRED"
 
 
+async def test_a_stolen_state_is_refused(client: AsyncClient, client_for: ClientFactory,
+                                         idp: TestIdP, linked_sub: str,
+                                         runtime: Runtime) -> None:
+    """Issue 12.2: the provider's answer (state = the flow id, and a code) taken to another
+    client is refused like an unknown flow, audited, and leaves the starter's flow alone."""
+    started = await start(client)
+    assert started["flow_token"]
+    answer = answer_of(idp.login(started["authorization_url"], linked_sub))
+    thief = client_for(ip="203.0.113.66")
+    for headers in ({}, {"x-flow-token": "y" * 43}):
+        response = await thief.post("/api/v1/signin/federated/callback", json=answer,
+                                    headers=headers)
+        assert response.status_code == 410 and error_code(response) == "FLOW_EXPIRED"
+    events = await runtime.directory.audit(AuditQuery(flow_id=answer["state"], limit=20))
+    assert [e.event for e in events].count("flow.binding") == 2
+    # A client without cookies that kept flow_token finishes it.
+    keeper = client_for(ip="198.51.100.77")
+    done = await keeper.post("/api/v1/signin/federated/callback", json=answer,
+                             headers={"x-flow-token": started["flow_token"]})
+    assert done.status_code == 200, done.text
+
+
 async def test_an_answer_is_used_once(client: AsyncClient, idp: TestIdP,
                                       linked_sub: str) -> None:
     answer = await _answer(client, idp, linked_sub)
@@ -72,8 +97,9 @@ async def test_tampered_nonce_is_refused(client: AsyncClient, idp: TestIdP, link
     started = await start(client)
     flow = await runtime.db.run(flows.get, started["flow_id"])
     assert flow is not None
-    await runtime.db.run(flows.advance, flow.id, (flow.state,), flow.state, runtime.clock.now(),
-                         data={**flow.data, "nonce": "another-nonce"})
+    tampered = {**flow.data, "nonce": "another-nonce"}
+    await runtime.db.run(lambda conn: conn.execute(
+        update(flows_table).where(flows_table.c.id == flow.id).values(data=tampered)))
     answer = answer_of(idp.login(started["authorization_url"], linked_sub))
     response = await client.post("/api/v1/signin/federated/callback", json=answer)
     assert response.status_code == 400

@@ -250,3 +250,19 @@ async def test_after_monbans_own_forms_the_way_back_is_a_refresh_page(
     cross = await browser.get(authorize_url(app_client.id),
                               headers={"sec-fetch-site": "cross-site"})
     assert cross.status_code == 303
+
+
+async def test_a_parked_request_resumes_only_in_its_browser(
+        browser: httpx.AsyncClient, client_for: ClientFactory, app_client: Registered,
+        clock: FrozenClock) -> None:
+    """Issue 12.2: `?resume=` names a parked flow; another browser, even one signed in as
+    someone, finds nothing there."""
+    clock.advance(timedelta(minutes=5))
+    response = await browser.get(authorize_url(app_client.id, prompt="login"))
+    resume = parse_qs(urlsplit(response.headers["location"]).query)["next"][0]
+    other = client_for(ip="203.0.113.66")
+    other.headers["user-agent"] = browser.headers["user-agent"]
+    stolen = await other.get(resume)
+    assert stolen.status_code == 410 and "FLOW_EXPIRED" in stolen.text
+    again = await browser.get(resume)  # its own browser: back to sign in (prompt=login)
+    assert again.status_code == 303 and urlsplit(again.headers["location"]).path == "/signin"

@@ -371,7 +371,8 @@ async def test_a_hundred_parallel_uses_on_postgresql(pg_runtime: Runtime  # noqa
         language="en")
     await add_verified(pg_runtime, account)
     recovery = Recovery.of(pg_runtime)
-    request = RequestInfo(ip=ip_address("198.51.100.7"), user_agent="test")
+    request = RequestInfo(ip=ip_address("198.51.100.7"), user_agent="test",
+                          flow_binder="b" * 43)
     step = await recovery.reset.start(account.label, "password", request)
     await recovery.reset.send(step.flow.id, request, contact_id=step.contacts[0]["id"])
     [message] = await pg_runtime.outbox.latest(1, RECOVERY_EMAIL)

@@ -24,6 +24,7 @@ from pydantic import Field
 
 from monban.admin.authorization import Action, Target, authorize
 from monban.api.auth import current_session
+from monban.api.flow_token import FLOW_TOKEN
 from monban.api.models import Strict
 from monban.api.signin import signin_answer
 from monban.api.views import session_view
@@ -32,7 +33,7 @@ from monban.devices.qr_signin import QrSignInService
 from monban.devices.service import Caller, DeviceRequest, DeviceService
 from monban.devices.setup import channel
 from monban.edge.error_json import ACCOUNT_LANGUAGE
-from monban.edge.request_facts import request_info
+from monban.edge.request_facts import flow_binder, request_info
 from monban.errors import SignInError
 from monban.factors.base import FactorContext
 from monban.notify.fanout import KEEPALIVE_SECONDS
@@ -288,23 +289,27 @@ async def remove_device(device_id: str, request: Request,
 
 # The browser signing in ----------------------------------------------------------------
 
-@router.get("/api/v1/signin/flows/{flow_id}/push/{challenge_id}")
+@router.get("/api/v1/signin/flows/{flow_id}/push/{challenge_id}", dependencies=[FLOW_TOKEN])
 async def push_status(flow_id: str, challenge_id: str, request: Request) -> Any:
     """While the sign-in page waits: `pending`, `answered` (then POST .../mfa/verify to
     take the outcome) or `expired`."""
-    status = await _devices(request).push_status(flow_id, challenge_id)
+    status = await _devices(request).push_status(flow_id, challenge_id,
+                                                 request_info(request))
     return JSONResponse({"status": status}, headers={"Cache-Control": "no-store"})
 
 
-@router.post("/api/v1/signin/qr", status_code=201)
+@router.post("/api/v1/signin/qr", status_code=201, dependencies=[FLOW_TOKEN])
 async def start_qr(request: Request) -> Any:
-    """Start a QR sign-in: show `payload` as a QR code; keep `secret` to finish."""
+    """Start a QR sign-in: show `payload` as a QR code; keep `secret` to finish, and present
+    `flow_token` as `X-Flow-Token` when finishing (the flow the finish starts is bound to
+    it, for CONCURRENT_SESSION_LIMIT's "end other sessions")."""
     info = request_info(request)
     started = await _qr(request).start(_with_origin(info, _origin(request)))
     return JSONResponse({"qr": {
         "id": started.id, "secret": started.secret, "payload": started.payload,
         "qr_svg": segno.make(started.payload, error="m").svg_inline(scale=4),
-        "expires_at": started.expires_at.isoformat()}}, status_code=201,
+        "expires_at": started.expires_at.isoformat()}, "flow_token": flow_binder(request)},
+        status_code=201,
         headers={"Cache-Control": "no-store"})
 
 
@@ -316,7 +321,7 @@ class FinishQr(Strict):
     secret: str = Field(min_length=1, max_length=100)
 
 
-@router.post("/api/v1/signin/qr/{qr_id}/finish")
+@router.post("/api/v1/signin/qr/{qr_id}/finish", dependencies=[FLOW_TOKEN])
 async def finish_qr(qr_id: str, body: FinishQr, request: Request) -> Any:
     """Poll until the app approves: `{"state": "pending"}`, then the session (once)."""
     result = await _qr(request).finish(qr_id, body.secret, request_info(request))

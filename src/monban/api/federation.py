@@ -11,10 +11,11 @@ from pydantic import Field
 
 from monban.admin.authorization import Action, Target, authorize
 from monban.api.auth import current_session
+from monban.api.flow_token import FLOW_TOKEN
 from monban.api.models import Strict
 from monban.api.views import account_view, second_step_view, session_view
 from monban.edge import cookies
-from monban.edge.request_facts import request_info
+from monban.edge.request_facts import flow_binder, request_info
 from monban.errors import SignInError
 from monban.federation.provider import Provider
 from monban.federation.service import API, LINK, Finished, Linked, Redirect
@@ -73,9 +74,10 @@ def link_view(link: Link, provider: Provider | None) -> dict[str, Any]:
             "last_used_at": link.last_used_at.isoformat() if link.last_used_at else None}
 
 
-def _redirect_view(started: Redirect) -> dict[str, Any]:
+def _redirect_view(started: Redirect, request: Request) -> dict[str, Any]:
+    """`flow_token`: present it as `X-Flow-Token` when posting the provider's answer."""
     return {"flow_id": started.flow_id, "authorization_url": started.url,
-            "expires_at": started.expires_at.isoformat()}
+            "expires_at": started.expires_at.isoformat(), "flow_token": flow_binder(request)}
 
 
 @router.get("/api/v1/signin/providers")
@@ -85,17 +87,19 @@ async def providers(request: Request) -> Any:
     return {"providers": [p.public() for p in found]}
 
 
-@router.post("/api/v1/signin/federated", status_code=201)
+@router.post("/api/v1/signin/federated", status_code=201, dependencies=[FLOW_TOKEN])
 async def start(body: StartFederated, request: Request) -> Any:
     """Start signing in with a provider: send the person to `authorization_url`. The
     provider redirects back to Monban's callback URL with `code`, `state` (= `flow_id`) and
-    `iss`; post those to /api/v1/signin/federated/callback."""
+    `iss`; post those to /api/v1/signin/federated/callback with the `X-Flow-Token` header
+    set to `flow_token` (only the starter can finish: a stolen `state` finds no flow)."""
     started = await _runtime(request).federation.start(
         body.provider, request_info(request), via=API, keep_signed_in=body.keep_signed_in)
-    return JSONResponse(_redirect_view(started), status_code=201, headers=NO_STORE)
+    return JSONResponse(_redirect_view(started, request), status_code=201,
+                        headers=NO_STORE)
 
 
-@router.post("/api/v1/signin/federated/callback")
+@router.post("/api/v1/signin/federated/callback", dependencies=[FLOW_TOKEN])
 async def callback(body: ProviderAnswer, request: Request) -> Any:
     """The provider's answer: signed in (token + session), a second step to do, or a
     catalogue error (FEDERATED_EMAIL_CONFLICT with `detail.fixes`, FEDERATED_LINK_REQUIRED,
@@ -124,17 +128,19 @@ async def linked(request: Request, auth: Authenticated = Depends(current_session
     return {"linked_accounts": [link_view(link, provider) for link, provider in links]}
 
 
-@router.post("/api/v1/me/linked-accounts", status_code=201, tags=["my account"])
+@router.post("/api/v1/me/linked-accounts", status_code=201, tags=["my account"],
+             dependencies=[FLOW_TOKEN])
 async def link(body: StartFederated, request: Request,
                auth: Authenticated = Depends(current_session)) -> Any:
     """Link a provider to this (signed-in) account: send the person to `authorization_url`,
     then post the provider's answer to /api/v1/me/linked-accounts/callback."""
     started = await _runtime(request).federation.start(
         body.provider, request_info(request), via=API, purpose=LINK, account=auth.account)
-    return JSONResponse(_redirect_view(started), status_code=201, headers=NO_STORE)
+    return JSONResponse(_redirect_view(started, request), status_code=201,
+                        headers=NO_STORE)
 
 
-@router.post("/api/v1/me/linked-accounts/callback", tags=["my account"])
+@router.post("/api/v1/me/linked-accounts/callback", tags=["my account"], dependencies=[FLOW_TOKEN])
 async def link_callback(body: ProviderAnswer, request: Request,
                         auth: Authenticated = Depends(current_session)) -> Any:
     outcome = await _runtime(request).federation.finish(

@@ -17,6 +17,7 @@ from pydantic import Field
 from monban.accounts.model import Account
 from monban.admin.authorization import Action, Target, authorize
 from monban.api.auth import current_session
+from monban.api.flow_token import FLOW_TOKEN
 from monban.api.models import Strict
 from monban.api.views import (
     account_view,
@@ -26,7 +27,7 @@ from monban.api.views import (
     session_view,
 )
 from monban.edge import cookies
-from monban.edge.request_facts import request_info
+from monban.edge.request_facts import flow_binder, request_info
 from monban.errors import SignInError
 from monban.factors.one_time_codes import mask
 from monban.recovery import Recovery
@@ -35,6 +36,7 @@ from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 from monban.signin.flow import SignedIn
 from monban.signin.second_step import SecondStepRequired
+from monban.store.flow_states import FlowState
 from monban.store.recovery_contacts import RecoveryContact
 
 router = APIRouter(prefix="/api/v1", tags=["getting back in"])
@@ -129,25 +131,27 @@ def signed_in_answer(request: Request, result: SignedIn | SecondStepRequired,
 
 
 # Recovery flows --------------------------------------------------------------------------
-@router.post("/recovery/flows", status_code=201)
+@router.post("/recovery/flows", status_code=201, dependencies=[FLOW_TOKEN])
 async def start(body: StartRecovery, request: Request) -> Any:
-    """Start: the contacts to choose from (masked), or `typed` where existence is hidden."""
+    """Start: the contacts to choose from (masked), or `typed` where existence is hidden.
+    `flow_token`, answered once, goes with every later step as `X-Flow-Token`."""
     step = await _recovery(request).reset.start(body.identifier, body.purpose,
                                                 request_info(request))
-    return JSONResponse(step_view(step), status_code=201, headers=NO_STORE)
+    return JSONResponse({**step_view(step), "flow_token": flow_binder(request)},
+                        status_code=201, headers=NO_STORE)
 
 
-@router.get("/recovery/flows/{flow_id}")
+@router.get("/recovery/flows/{flow_id}", dependencies=[FLOW_TOKEN])
 async def describe(flow_id: str, request: Request) -> Any:
     loaded, step = await _recovery(request).reset.describe(flow_id, request_info(request))
     body = step_view(step)
-    if step.flow.state == "r_allowed_ips":
+    if step.flow.state == FlowState.R_ALLOWED_IPS:
         body["allowed_ips"] = [rule_view(r) for r in loaded.account_rules]
         body["your_ip"] = str(request_info(request).ip)
     return JSONResponse(body, headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/code")
+@router.post("/recovery/flows/{flow_id}/code", dependencies=[FLOW_TOKEN])
 async def send_code(flow_id: str, body: SendCode, request: Request) -> Any:
     typed = {k: v for k, v in (("email", body.email), ("phone", body.phone)) if v}
     sent = await _recovery(request).reset.send(flow_id, request_info(request),
@@ -155,27 +159,27 @@ async def send_code(flow_id: str, body: SendCode, request: Request) -> Any:
     return JSONResponse(sent, headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/verify")
+@router.post("/recovery/flows/{flow_id}/verify", dependencies=[FLOW_TOKEN])
 async def verify_code(flow_id: str, body: Code, request: Request) -> Any:
     step = await _recovery(request).reset.verify(flow_id, body.code, request_info(request))
     return JSONResponse(step_view(step), headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/mfa/challenge")
+@router.post("/recovery/flows/{flow_id}/mfa/challenge", dependencies=[FLOW_TOKEN])
 async def mfa_challenge(flow_id: str, body: ChooseFactor, request: Request) -> Any:
     result = await _recovery(request).outcomes.challenge(flow_id, body.factor_id,
                                                          request_info(request))
     return JSONResponse({"challenge": result.public}, headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/mfa/verify")
+@router.post("/recovery/flows/{flow_id}/mfa/verify", dependencies=[FLOW_TOKEN])
 async def mfa_verify(flow_id: str, body: ProveFactor, request: Request) -> Any:
     step = await _recovery(request).outcomes.prove_factor(flow_id, body.factor_id,
                                                           body.response, request_info(request))
     return JSONResponse(step_view(step), headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/new-password")
+@router.post("/recovery/flows/{flow_id}/new-password", dependencies=[FLOW_TOKEN])
 async def new_password(flow_id: str, body: Password, request: Request) -> Any:
     """Forgot password: set the new one; every session ends; signed in here."""
     result = await _recovery(request).outcomes.new_password(
@@ -183,7 +187,7 @@ async def new_password(flow_id: str, body: Password, request: Request) -> Any:
     return signed_in_answer(request, result, "/account/security")
 
 
-@router.post("/recovery/flows/{flow_id}/signin")
+@router.post("/recovery/flows/{flow_id}/signin", dependencies=[FLOW_TOKEN])
 async def sign_in(flow_id: str, body: Password, request: Request) -> Any:
     """Lost second factor: the password; signed in (enrol again: `next`), or the sign-in's
     `mfa_enroll` step where the org requires MFA."""
@@ -192,27 +196,27 @@ async def sign_in(flow_id: str, body: Password, request: Request) -> Any:
     return signed_in_answer(request, result, "/account/security#two-step")
 
 
-@router.get("/recovery/flows/{flow_id}/allowed-ips")
+@router.get("/recovery/flows/{flow_id}/allowed-ips", dependencies=[FLOW_TOKEN])
 async def flow_rules(flow_id: str, request: Request) -> Any:
     rules = await _recovery(request).outcomes.allowed_ips(flow_id, request_info(request))
     return JSONResponse({"allowed_ips": [rule_view(r) for r in rules],
                          "your_ip": str(request_info(request).ip)}, headers=NO_STORE)
 
 
-@router.delete("/recovery/flows/{flow_id}/allowed-ips")
+@router.delete("/recovery/flows/{flow_id}/allowed-ips", dependencies=[FLOW_TOKEN])
 async def clear_rules(flow_id: str, request: Request) -> Any:
     removed = await _recovery(request).outcomes.remove_ip_rules(flow_id, request_info(request))
     return JSONResponse({"removed": removed}, headers=NO_STORE)
 
 
-@router.delete("/recovery/flows/{flow_id}/allowed-ips/{rule_id}")
+@router.delete("/recovery/flows/{flow_id}/allowed-ips/{rule_id}", dependencies=[FLOW_TOKEN])
 async def remove_rule(flow_id: str, rule_id: str, request: Request) -> Any:
     removed = await _recovery(request).outcomes.remove_ip_rules(
         flow_id, request_info(request), rule_id[:64])
     return JSONResponse({"removed": removed}, headers=NO_STORE)
 
 
-@router.post("/recovery/flows/{flow_id}/allowed-ips", status_code=201)
+@router.post("/recovery/flows/{flow_id}/allowed-ips", status_code=201, dependencies=[FLOW_TOKEN])
 async def add_current(flow_id: str, body: AddCurrentIp, request: Request) -> Any:
     rule = await _recovery(request).outcomes.add_current_ip(flow_id, request_info(request),
                                                             body.name)

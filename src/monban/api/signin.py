@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from monban.api.auth import current_session
+from monban.api.flow_token import FLOW_TOKEN
 from monban.api.models import (
     FactorChallenge,
     FactorConfirm,
@@ -26,7 +27,7 @@ from monban.api.views import (
     session_view,
 )
 from monban.edge import cookies
-from monban.edge.request_facts import request_info
+from monban.edge.request_facts import flow_binder, request_info
 from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 from monban.signin import password_change
@@ -41,9 +42,14 @@ def _runtime(request: Request) -> Runtime:
     return runtime
 
 
-def signin_answer(request: Request, result: SignedIn | SecondStepRequired) -> JSONResponse:
+def signin_answer(request: Request, result: SignedIn | SecondStepRequired,
+                  started: bool = False) -> JSONResponse:
+    """`started`: the flow was started by this request (`flow_token` is answered)."""
     if isinstance(result, SecondStepRequired):
-        return JSONResponse(second_step_view(result), headers={"Cache-Control": "no-store"})
+        step = second_step_view(result)
+        if started:
+            step["flow_token"] = flow_binder(request)
+        return JSONResponse(step, headers={"Cache-Control": "no-store"})
     runtime = _runtime(request)
     body: dict[str, Any] = {
         "state": "done", "token": result.token,
@@ -55,27 +61,30 @@ def signin_answer(request: Request, result: SignedIn | SecondStepRequired) -> JS
     return response
 
 
-@router.post("/flows", status_code=201)
+@router.post("/flows", status_code=201, dependencies=[FLOW_TOKEN])
 async def start_flow(body: StartFlow, request: Request) -> Any:
     """Start signing in with an identifier (email, E.164 mobile number or username). With
-    `password` as well, the password step runs in the same call."""
+    `password` as well, the password step runs in the same call. The answer carries
+    `flow_token` once: every later step of the flow presents it as `X-Flow-Token` (or the
+    `monban_flow` cookie set here does); without it a step answers FLOW_EXPIRED."""
     runtime = _runtime(request)
     info = request_info(request)
     if body.password is not None:
         result = await runtime.signin.start_and_submit(body.identifier, body.password, info,
                                                        body.keep_signed_in)
-        return signin_answer(request, result)
+        return signin_answer(request, result, started=True)
     flow = await runtime.signin.start(body.identifier, info, body.keep_signed_in)
-    return JSONResponse({"flow": flow_view(flow)}, status_code=201)
+    return JSONResponse({"flow": flow_view(flow), "flow_token": flow_binder(request)},
+                        status_code=201, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/flows/{flow_id}")
+@router.get("/flows/{flow_id}", dependencies=[FLOW_TOKEN])
 async def get_flow(flow_id: str, request: Request) -> Any:
-    flow = await _runtime(request).signin.flow(flow_id)
+    flow = await _runtime(request).signin.flow(flow_id, request_info(request))
     return {"flow": flow_view(flow)}
 
 
-@router.post("/flows/{flow_id}/password")
+@router.post("/flows/{flow_id}/password", dependencies=[FLOW_TOKEN])
 async def submit_password(flow_id: str, body: SubmitPassword, request: Request) -> Any:
     result = await _runtime(request).signin.submit_password(
         flow_id, body.password, request_info(request), body.keep_signed_in)
@@ -87,7 +96,7 @@ class SubmitCode(Strict):
     keep_signed_in: bool | None = None
 
 
-@router.post("/flows/{flow_id}/code")
+@router.post("/flows/{flow_id}/code", dependencies=[FLOW_TOKEN])
 async def send_signin_code(flow_id: str, request: Request) -> Any:
     """Passwordless: send a one-time code to the account's email address (or mobile number,
     when that was typed or there is no usable address) instead of asking for the password.
@@ -97,7 +106,7 @@ async def send_signin_code(flow_id: str, request: Request) -> Any:
             "expires_at": sent.expires_at.isoformat()}
 
 
-@router.post("/flows/{flow_id}/code/verify")
+@router.post("/flows/{flow_id}/code/verify", dependencies=[FLOW_TOKEN])
 async def verify_signin_code(flow_id: str, body: SubmitCode, request: Request) -> Any:
     """The code in place of the password; then the second step, if due, else the session."""
     result = await _runtime(request).passwordless.submit_code(
@@ -109,7 +118,7 @@ class NewPassword(Strict):
     password: str = Field(max_length=1024)
 
 
-@router.post("/flows/{flow_id}/new-password")
+@router.post("/flows/{flow_id}/new-password", dependencies=[FLOW_TOKEN])
 async def new_password(flow_id: str, body: NewPassword, request: Request) -> Any:
     """After PASSWORD_EXPIRED (too old, or an admin asked for a change): set a new password
     under the org's policy, then signing in goes on (the second step, else the session)."""
@@ -118,7 +127,7 @@ async def new_password(flow_id: str, body: NewPassword, request: Request) -> Any
     return signin_answer(request, result)
 
 
-@router.post("/flows/{flow_id}/end-other-sessions")
+@router.post("/flows/{flow_id}/end-other-sessions", dependencies=[FLOW_TOKEN])
 async def end_other_sessions(flow_id: str, request: Request) -> Any:
     """After CONCURRENT_SESSION_LIMIT: end the other browser sessions and finish signing in."""
     result = await _runtime(request).signin.end_other_sessions_and_continue(
@@ -126,7 +135,7 @@ async def end_other_sessions(flow_id: str, request: Request) -> Any:
     return signin_answer(request, result)
 
 
-@router.post("/flows/{flow_id}/mfa/challenge")
+@router.post("/flows/{flow_id}/mfa/challenge", dependencies=[FLOW_TOKEN])
 async def mfa_challenge(flow_id: str, body: FactorChallenge, request: Request) -> Any:
     """Prepare the chosen second factor: send its code, or get WebAuthn request options."""
     result = await _runtime(request).second_step.challenge(flow_id, body.factor_id,
@@ -134,7 +143,7 @@ async def mfa_challenge(flow_id: str, body: FactorChallenge, request: Request) -
     return {"challenge": result.public}
 
 
-@router.post("/flows/{flow_id}/mfa/verify")
+@router.post("/flows/{flow_id}/mfa/verify", dependencies=[FLOW_TOKEN])
 async def mfa_verify(flow_id: str, body: FactorVerify, request: Request) -> Any:
     """Answer the second factor; `trust_browser` skips MFA on this browser for the org's
     trusted-browser period."""
@@ -143,7 +152,7 @@ async def mfa_verify(flow_id: str, body: FactorVerify, request: Request) -> Any:
     return signin_answer(request, result)
 
 
-@router.post("/flows/{flow_id}/mfa/enroll/{kind}", status_code=201)
+@router.post("/flows/{flow_id}/mfa/enroll/{kind}", status_code=201, dependencies=[FLOW_TOKEN])
 async def mfa_enroll(flow_id: str, kind: str, body: FactorEnroll, request: Request) -> Any:
     """When the org requires MFA and the member has none: start enrolling one."""
     enrollment = await _runtime(request).second_step.enroll(
@@ -151,7 +160,8 @@ async def mfa_enroll(flow_id: str, kind: str, body: FactorEnroll, request: Reque
     return {"enrollment": enrollment_view(enrollment)}
 
 
-@router.post("/flows/{flow_id}/mfa/enroll/{kind}/{enrollment_id}/confirm")
+@router.post("/flows/{flow_id}/mfa/enroll/{kind}/{enrollment_id}/confirm",
+             dependencies=[FLOW_TOKEN])
 async def mfa_enroll_confirm(flow_id: str, kind: str, enrollment_id: str, body: FactorConfirm,
                              request: Request) -> Any:
     result = await _runtime(request).second_step.confirm(

@@ -11,7 +11,7 @@ from monban.sessions.device import describe
 from monban.signin.second_step import SecondStepRequired
 from monban.store.app_passwords import AppPassword
 from monban.store.audit import AuditEvent
-from monban.store.flows import Flow
+from monban.store.flows import Flow, public_ref
 from monban.store.ip_rules import IpRule
 from monban.store.sessions import Session
 from monban.store.trusted_browsers import TrustedBrowser
@@ -40,8 +40,9 @@ def session_view(session: Session, current_id: str | None = None) -> dict[str, A
 
 
 def flow_view(flow: Flow) -> dict[str, Any]:
-    return {"id": flow.id, "state": flow.state, "next": flow.state,
-            "expires_at": flow.expires_at.isoformat(), "keep_signed_in": flow.keep_signed_in}
+    return {"id": flow.id, "ref": public_ref(flow.id), "state": flow.state,
+            "next": flow.state, "expires_at": flow.expires_at.isoformat(),
+            "keep_signed_in": flow.keep_signed_in}
 
 
 def rule_view(rule: IpRule) -> dict[str, Any]:

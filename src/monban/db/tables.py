@@ -87,6 +87,7 @@ flows = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("data", JSON, nullable=False),
+    Column("binder_hash", String(64), nullable=True),
     Index("ix_flows_expires_at", "expires_at"),
 )
 

@@ -23,14 +23,16 @@ from sqlalchemy import Connection
 from monban.devices.service import Caller, DeviceService, _audit
 from monban.errors import SignInError
 from monban.sessions.device import describe
-from monban.signin.flow import Loaded, SignedIn, SignInService, loaded_flow
+from monban.signin.flow import SignedIn, SignInService
+from monban.signin.flow_access import Loaded, binder_hash_for, loaded_flow
 from monban.signin.request_info import RequestInfo
 from monban.store import devices as device_store
 from monban.store import flows, push_challenges
+from monban.store.flow_states import FlowKind, FlowState
 from monban.store.ids import new_token
 from monban.store.push_challenges import PushChallenge
 
-QR_STATE = "qr"
+QR_STATE = FlowState.QR
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +142,10 @@ def _take(conn: Connection, qr_id: str, secret: str, now: datetime, request: Req
     if device_store.get(conn, found.device_id or "") is None:
         return "used"  # the device was removed in between
     flow = flows.Flow(
-        id=new_token(), kind="signin", state=QR_STATE, account_id=found.account_id,
+        id=new_token(), kind=FlowKind.SIGNIN, state=QR_STATE, account_id=found.account_id,
         ip=str(request.ip), user_agent=request.user_agent[:512], device_id=request.device_id,
         keep_signed_in=False, created_at=now, expires_at=now + timedelta(seconds=ttl),
+        binder_hash=binder_hash_for(request),
         data={"amr": ["swk"], "device": found.device_id, "method": "qr"})
     flows.insert(conn, flow)
     return loaded_flow(conn, flow, request.device_id)

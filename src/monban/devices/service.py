@@ -26,12 +26,14 @@ from monban.errors import SignInError
 from monban.factors.base import FactorRecord
 from monban.factors.push import LINK_PURPOSE
 from monban.signin import lockout
-from monban.signin.flow import load
+from monban.signin.flow_access import load_unbound, open_flow
+from monban.signin.request_info import RequestInfo
 from monban.store import accounts, audit, orgs, push_challenges
 from monban.store import devices as device_store
 from monban.store import factors as factor_store
 from monban.store.counters import Counters
 from monban.store.devices import Device
+from monban.store.flow_states import FlowState
 from monban.store.ids import new_id
 from monban.store.push_challenges import PushChallenge
 
@@ -211,7 +213,7 @@ class DeviceService:
         return outcome
 
     async def _count_failure(self, flow_id: str, now: datetime) -> None:
-        loaded = await self.db.run(load, flow_id, None, write=False)
+        loaded = await self.db.run(load_unbound, flow_id, None, write=False)
         if loaded is None or loaded.account is None:
             return
         flow = loaded.flow
@@ -220,8 +222,10 @@ class DeviceService:
         keys = lockout.keys_for(loaded.account.id, flow.ip, flow.device_id, known)
         await lockout.count_wrong_guess(self._counters, keys, loaded.settings, now)
 
-    async def push_status(self, flow_id: str, challenge_id: str) -> str:
-        """For the browser waiting on a push: pending | answered | expired."""
+    async def push_status(self, flow_id: str, challenge_id: str, request: RequestInfo) -> str:
+        """For the browser waiting on a push (the one that started the flow): pending |
+        answered | expired."""
+        await open_flow(self.db, self.clock, flow_id, request, (FlowState.MFA,))
         found = await self.db.run(push_challenges.get, challenge_id[:60], write=False)
         if found is None or found.flow_id != flow_id[:60]:
             raise SignInError("NOT_FOUND")

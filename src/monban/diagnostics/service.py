@@ -22,6 +22,7 @@ from monban.errors import SignInError
 from monban.signin import lockout
 from monban.store import accounts, ip_rules, orgs, sessions
 from monban.store.audit import AuditEvent
+from monban.store.flows import public_ref
 
 if TYPE_CHECKING:
     from monban.runtime import Runtime
@@ -151,8 +152,8 @@ def _events(conn: Connection, q: Query) -> list[AuditEvent]:
         statement = statement.where(t.id == q.event_id)
     if q.account_id:
         statement = statement.where(t.account_id == q.account_id)
-    if q.flow_id:
-        statement = statement.where(t.flow_id == q.flow_id)
+    if q.flow_id:  # a flow's id or its public reference (what the audit keeps)
+        statement = statement.where(t.flow_id == public_ref(q.flow_id))
     if q.org_id:
         statement = statement.where(t.org_id == q.org_id)
     if q.since:

@@ -1,5 +1,6 @@
 """The cookies Monban sets: session (HttpOnly, SameSite=Lax, Secure over https; persistent
-only with "keep me signed in"), device (signed, long-lived), CSRF and language."""
+only with "keep me signed in"), device (signed, long-lived), flow binder (HttpOnly, for the
+browser session), CSRF and language."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from monban.runtime import Runtime
 
 SESSION = "monban_session"
 DEVICE = "monban_device"
+FLOW_BINDER = "monban_flow"
+"""Binds this browser's flows to it (HttpOnly, SameSite=Lax, for the browser session)."""
+FLOW_TOKEN_HEADER = "x-flow-token"  # noqa: S105 - a header's name, not a secret
+"""The same binder, presented by API callers without a cookie jar."""
 CSRF = "monban_csrf"
 LANGUAGE = "monban_lang"
 DEVICE_MAX_AGE = 400 * 24 * 3600

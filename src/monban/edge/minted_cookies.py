@@ -1,4 +1,5 @@
-"""Set the device and CSRF cookies minted while handling a request (request_facts, csrf)."""
+"""Set the device, flow binder and CSRF cookies minted while handling a request
+(request_facts, csrf)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ class MintedCookiesMiddleware:
                 device = scope.get("monban.new_device")
                 if device:
                     extra.append(_cookie(cookies.DEVICE, device, cookies.DEVICE_MAX_AGE, secure))
+                binder = scope.get("monban.new_flow_binder")
+                if binder:
+                    extra.append(_cookie(cookies.FLOW_BINDER, binder, None, secure))
                 token = scope.get("monban.new_csrf")
                 if token:
                     extra.append(_cookie(cookies.CSRF, token, None, secure))

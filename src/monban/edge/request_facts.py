@@ -1,5 +1,6 @@
 """RequestInfo from a Starlette request: client IP (X-Forwarded-For only from trusted
-proxies), user agent, device id (from the signed cookie, minted if absent), language."""
+proxies), user agent, device id (from the signed cookie, minted if absent), language, and the
+flow binder presented (header, else cookie, else minted: `flow_binder`)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def request_info(request: Request) -> RequestInfo:
     base = runtime.settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")
     info = RequestInfo(ip=ip, user_agent=request.headers.get("user-agent", "")[:512],
                        device_id=device_id, language=requested_language(request),
-                       origin=base)
+                       origin=base, flow_binder=flow_binder(request))
     request.scope["monban.request_info"] = info
     return info
 
@@ -41,3 +42,22 @@ def requested_language(request: Request) -> str | None:
     if chosen in SUPPORTED:
         return chosen
     return from_accept_language(request.headers.get("accept-language"))
+
+
+BINDER_LENGTHS = range(32, 129)
+"""A presented binder of another length is ignored (a short one could be guessed)."""
+
+
+def flow_binder(request: Request) -> str:
+    """The one place the flow binder is read: `X-Flow-Token`, else the `monban_flow` cookie;
+    with neither, a new one, set as the cookie on this answer (edge/minted_cookies.py) and
+    returned as `flow_token` when the answer starts a flow."""
+    for presented in (request.headers.get(cookies.FLOW_TOKEN_HEADER),
+                      request.cookies.get(cookies.FLOW_BINDER)):
+        if presented and len(presented) in BINDER_LENGTHS and presented.isascii() \
+                and presented.isprintable():
+            return presented
+    minted = request.scope.get("monban.new_flow_binder")
+    if not isinstance(minted, str):
+        minted = request.scope["monban.new_flow_binder"] = new_token()
+    return minted

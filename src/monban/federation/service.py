@@ -34,20 +34,22 @@ from monban.federation.oidc_client import OidcClient
 from monban.federation.provider import Provider
 from monban.federation.registry import ProviderRegistry
 from monban.signin import lockout
-from monban.signin.flow import SignedIn, SignInService, load
+from monban.signin.flow import SignedIn, SignInService
+from monban.signin.flow_access import binder_hash_for, open_flow
 from monban.signin.policies import BEFORE_SECRET
 from monban.signin.request_info import RequestInfo
 from monban.signin.second_step import SecondStepRequired
 from monban.store import audit, federated_links, flows
 from monban.store import identity_providers as provider_rows
 from monban.store.counters import Counters
+from monban.store.flow_states import FlowKind, FlowState
 from monban.store.ids import new_token
 
-KIND = "federated"
-REDIRECTED = "federated_redirect"
-ANSWERED = "federated_answered"
+KIND = FlowKind.FEDERATED
+REDIRECTED = FlowState.FEDERATED_REDIRECTED
+ANSWERED = FlowState.FEDERATED_ANSWERED
 """The provider answered for this flow (single-use); a link flow ends here."""
-PROVEN = "federated"
+PROVEN = FlowState.FEDERATED
 """The provider's answer is verified and names an account: like `password` for passwords."""
 CALLBACK_PATH = "/signin/federated/callback"
 SIGNIN, LINK = "signin", "link"
@@ -130,6 +132,7 @@ class FederationService:
             account_id=account.id if account else None, ip=str(request.ip),
             user_agent=request.user_agent[:512], device_id=request.device_id,
             keep_signed_in=keep_signed_in, created_at=now, expires_at=now + self._flow_ttl,
+            binder_hash=binder_hash_for(request),
             data={"provider": provider.slug, "provider_id": provider.id, "nonce": nonce,
                   "code_verifier": started.code_verifier, "redirect_uri": redirect_uri,
                   "purpose": purpose, "via": via, "next": next_url,
@@ -140,13 +143,13 @@ class FederationService:
     # 2. The provider's answer -----------------------------------------------------------
     async def finish(self, *, state: str, code: str | None, iss: str | None,
                      error: str | None, request: RequestInfo, via: str,
-                     browser_state: str | None = None,
                      account: Account | None = None) -> Finished | Linked:
+        """`state` names the flow; only the client that started it (its binder, like every
+        flow's: signin/flow_access.py) can finish it, which is also the login-CSRF defence:
+        a callback URL handed to someone else's browser finds no flow there."""
         now = self._clock.now()
-        flow = await self._db.run(flows.get, state[:100], write=False) if state else None
-        if (flow is None or flow.kind != KIND or flow.state != REDIRECTED
-                or flow.expires_at <= now):
-            raise SignInError("FLOW_EXPIRED")
+        flow = (await open_flow(self._db, self._clock, state, request, (REDIRECTED,),
+                                kinds=(KIND,), account=False)).flow
         provider = await self.registry.by_id(str(flow.data.get("provider_id")))
         if provider is None or not provider.enabled:
             raise SignInError("FLOW_EXPIRED")
@@ -154,8 +157,6 @@ class FederationService:
         try:
             if flow.data.get("via") != via:
                 raise refused(name, "flow_started_elsewhere")
-            if via == WEB and browser_state != flow.id:  # login CSRF: not this browser's flow
-                raise refused(name, "state_not_this_browser")
             if flow.data.get("purpose") == LINK and (
                     account is None or account.id != flow.account_id):
                 raise refused(name, "link_not_this_account")
@@ -214,8 +215,9 @@ class FederationService:
         if not await self._db.run(flows.advance, flow.id, (ANSWERED,), PROVEN, now,
                                   account_id=account.id, data=data):
             raise SignInError("FLOW_EXPIRED")
-        loaded = await self._db.run(load, flow.id, request.device_id, write=False)
-        assert loaded is not None and loaded.account is not None
+        loaded = await open_flow(self._db, self._clock, flow.id, request, (PROVEN,),
+                                 kinds=(KIND,))
+        assert loaded.account is not None
         service = self._signin
         ctx = service.context(loaded, request, now)
         ctx.note("federated", True, provider=provider.slug, created=resolved.created,

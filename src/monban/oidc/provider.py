@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from monban.clock import Clock
 from monban.crypto.sealing import Sealer
 from monban.db.database import Database
+from monban.errors import SignInError
 from monban.oidc import client_auth, id_tokens, keys
 from monban.oidc.authorization import (
     AuthorizationRequest,
@@ -32,14 +33,17 @@ from monban.oidc.errors import invalid_client
 from monban.oidc.keys import KeyRing, Ring
 from monban.oidc.webview import is_embedded
 from monban.sessions.service import Authenticated
+from monban.signin.flow_access import binder_hash_for, open_flow
+from monban.signin.request_info import RequestInfo
 from monban.store import audit, flows, oidc_clients, oidc_consents, oidc_tokens
+from monban.store.flow_states import FlowKind, FlowState
 from monban.store.ids import new_id, new_token, token_digest
 
 CLIENT_TTL = 5.0
 CODE_TTL = timedelta(seconds=60)
 AUDIT_BATCH_SECONDS = 0.25
 PARK_TTL = timedelta(minutes=30)
-PARKED = "oidc_authorize"
+PARKED = FlowKind.OIDC_AUTHORIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,29 +244,34 @@ class Provider:
         return request.redirect(issuer, code=code)
 
     # -- a request waiting for the person to sign in ------------------------------------------
-    async def park(self, params: Mapping[str, str], fresh_after: datetime | None, ip: str,
-                   user_agent: str) -> str:
+    async def park(self, params: Mapping[str, str], fresh_after: datetime | None,
+                   request: RequestInfo) -> str:
         """Keeps the authorization request server-side (a flow of kind `oidc_authorize`)
         while the person signs in, so the sign-in pages carry a short `next` and the
-        freshness demanded by prompt=login / max_age cannot be edited away."""
+        freshness demanded by prompt=login / max_age cannot be edited away. Bound to the
+        browser that sent it, like every flow (signin/flow_access.py)."""
         now = self.clock.now()
-        flow = flows.Flow(id=new_token(), kind=PARKED, state="pending", account_id=None,
-                          ip=ip[:45], user_agent=user_agent[:512], device_id=None,
+        flow = flows.Flow(id=new_token(), kind=PARKED, state=FlowState.PENDING,
+                          account_id=None, ip=str(request.ip)[:45],
+                          user_agent=request.user_agent[:512], device_id=None,
                           keep_signed_in=False, created_at=now, expires_at=now + PARK_TTL,
+                          binder_hash=binder_hash_for(request),
                           data={"params": dict(params),
                                 "fresh_after": fresh_after.isoformat() if fresh_after
                                 else None})
         await self.db.run(flows.insert, flow)
         return flow.id
 
-    async def resume(self, flow_id: str) -> tuple[dict[str, str], datetime | None] | None:
+    async def resume(self, flow_id: str, request: RequestInfo
+                     ) -> tuple[dict[str, str], datetime | None]:
+        """The parked request, for the browser that parked it (FLOW_EXPIRED otherwise)."""
         if not flow_id or len(flow_id) > 60:
-            return None
-        flow = await self.db.run(flows.get, flow_id, write=False)
-        if flow is None or flow.kind != PARKED or flow.expires_at <= self.clock.now():
-            return None
-        fresh = flow.data.get("fresh_after")
-        return dict(flow.data["params"]), datetime.fromisoformat(fresh) if fresh else None
+            raise SignInError("FLOW_EXPIRED")
+        loaded = await open_flow(self.db, self.clock, flow_id, request, (FlowState.PENDING,),
+                                 kinds=(PARKED,), account=False)
+        fresh = loaded.flow.data.get("fresh_after")
+        return (dict(loaded.flow.data["params"]),
+                datetime.fromisoformat(fresh) if fresh else None)
 
     # -- logout ---------------------------------------------------------------------------
     async def logout_target(self, params: Mapping[str, str], issuer: str) -> LogoutTarget:

@@ -23,19 +23,21 @@ from monban.factors.base import Challenge, FactorContext, FactorRecord
 from monban.recovery import notices
 from monban.recovery.reset import ALLOWED_IPS, FINISH, MFA, NEW_PASSWORD, PASSWORD, Step
 from monban.signin import lockout
-from monban.signin.flow import Loaded, SignedIn
+from monban.signin.flow import SignedIn
+from monban.signin.flow_access import Loaded
 from monban.signin.policies import plan
 from monban.signin.request_info import RequestInfo
 from monban.signin.second_step import ALONE_IS_NOT_ENOUGH, MFA_ENROLL, SecondStepRequired
 from monban.store import accounts, audit, flows
 from monban.store import factors as factor_store
+from monban.store.flow_states import FlowState
 from monban.store.ip_rules import IpRule
 
 if TYPE_CHECKING:
     from monban.recovery import Recovery
 
 FLAGGED_BY = ("recovery.signin", "admin.mfa_reset")
-SETTING = "r_setting"
+SETTING = FlowState.R_SETTING
 """Held while the new password is stored: one submission wins."""
 
 
@@ -64,7 +66,7 @@ class Outcomes:
         loaded, ctx, record = await self._factor(flow_id, factor_id, request)
         result = await self._rt.factors.factor(record.kind, ctx).challenge(ctx, record)
         if result.private:
-            data = {**loaded.flow.data}
+            data: flows.FlowData = {**loaded.flow.data}
             data["challenges"] = {**data.get("challenges", {}), record.id: result.private}
             await self._rt.db.run(flows.advance, loaded.flow.id, (MFA,), MFA, ctx.now,
                                   data=data)
@@ -93,7 +95,7 @@ class Outcomes:
         purpose = str(loaded.flow.data["purpose"])
         amr = [*loaded.flow.data.get("amr", []), str(answered.data.get("amr") or factor.amr),
                "mfa"]
-        data = {**loaded.flow.data, "amr": amr, "challenges": {}}
+        data: flows.FlowData = {**loaded.flow.data, "amr": amr, "challenges": {}}
         if not await self._rt.db.run(flows.advance, loaded.flow.id, (MFA,), FINISH[purpose],
                                      ctx.now, data=data):
             raise SignInError("FLOW_EXPIRED")
@@ -229,7 +231,7 @@ class Outcomes:
             raise
 
     async def _sign_in(self, loaded: Loaded, request: RequestInfo,
-                       from_states: tuple[str, ...], amr: list[str]) -> SignedIn:
+                       from_states: tuple[FlowState, ...], amr: list[str]) -> SignedIn:
         """Every policy of a sign-in, then the session (signin/flow.py's own steps)."""
         await self._before_secret(loaded, request)
         signin = self._rt.signin

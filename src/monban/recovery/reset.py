@@ -41,12 +41,13 @@ from monban.factors.base import FactorRecord
 from monban.factors.one_time_codes import RESEND_AFTER, Scope, mask
 from monban.recovery.contacts import parse
 from monban.signin import existence, lockout
-from monban.signin.flow import Loaded, load
+from monban.signin.flow_access import Loaded, binder_hash_for, open_flow
 from monban.signin.request_info import RequestInfo
 from monban.signin.second_step import ALONE_IS_NOT_ENOUGH
 from monban.store import accounts, flows, orgs
 from monban.store import otp_challenges as otp_store
 from monban.store import recovery_contacts as contact_store
+from monban.store.flow_states import FlowKind, FlowState
 from monban.store.ids import new_token
 from monban.store.recovery_contacts import RecoveryContact
 
@@ -54,11 +55,12 @@ if TYPE_CHECKING:
     from monban.recovery import Recovery
 
 log = logging.getLogger("monban.recovery")
-KIND = "recovery"
+KIND = FlowKind.RECOVERY
 PURPOSE = "recovery"
 PURPOSES = ("password", "mfa", "ip")
-CHOOSE, CODE, MFA = "r_choose", "r_code", "r_mfa"
-NEW_PASSWORD, PASSWORD, ALLOWED_IPS = "r_new_password", "r_password", "r_allowed_ips"
+CHOOSE, CODE, MFA = FlowState.R_CHOOSE, FlowState.R_CODE, FlowState.R_MFA
+NEW_PASSWORD, PASSWORD = FlowState.R_NEW_PASSWORD, FlowState.R_PASSWORD
+ALLOWED_IPS = FlowState.R_ALLOWED_IPS
 FINISH = {"password": NEW_PASSWORD, "mfa": PASSWORD, "ip": ALLOWED_IPS}
 MAX_CODE_FAILURES = 5
 _BACKGROUND: set[asyncio.Task[None]] = set()
@@ -139,6 +141,7 @@ class Reset:
             ip=str(request.ip), user_agent=request.user_agent[:512],
             device_id=request.device_id, keep_signed_in=False, created_at=now,
             expires_at=now + timedelta(seconds=self._rt.settings.flow_ttl_seconds),
+            binder_hash=binder_hash_for(request),
             data={"purpose": purpose, "identifier": label, "typed": found.hidden,
                   "contacts": shown, "failures": 0, "amr": []})
         await self._rt.db.run(flows.insert, flow)
@@ -146,14 +149,12 @@ class Reset:
                             identifier=label, purpose=purpose, typed=found.hidden)
         return Step(flow)
 
-    async def load(self, flow_id: str, states: tuple[str, ...], request: RequestInfo
+    async def load(self, flow_id: str, states: tuple[FlowState, ...], request: RequestInfo
                    ) -> Loaded:
-        """The live recovery flow in one of `states` (FLOW_EXPIRED otherwise)."""
-        loaded = await self._rt.db.run(load, flow_id[:100], request.device_id, write=False)
-        if (loaded is None or loaded.flow.kind != KIND or loaded.flow.state not in states
-                or loaded.flow.expires_at <= self._rt.clock.now()):
-            raise SignInError("FLOW_EXPIRED")
-        return loaded
+        """The live recovery flow of this client's in one of `states` (FLOW_EXPIRED
+        otherwise)."""
+        return await open_flow(self._rt.db, self._rt.clock, flow_id, request, states,
+                               kinds=(KIND,), account=False)
 
     async def describe(self, flow_id: str, request: RequestInfo) -> tuple[Loaded, Step]:
         loaded = await self.load(flow_id, (CHOOSE, CODE, MFA, NEW_PASSWORD, PASSWORD,
@@ -299,7 +300,7 @@ def _verified(conn: Connection, account_id: str, channel: str, target: str) -> b
 
 
 def _use_code(conn: Connection, codes: Any, flow: flows.Flow, sent: dict[str, str], code: Any,
-              now: datetime, following: str, disabled: bool) -> SignInError | None:
+              now: datetime, following: FlowState, disabled: bool) -> SignInError | None:
     """Use the code and move the flow on in one transaction. A wrong code is counted on the
     flow (returned, not raised, so that the count is kept); the fifth retires the code."""
     scope = Scope(flow.account_id or "", PURPOSE, sent["channel"], sent["target"], flow.id)
@@ -315,9 +316,9 @@ def _use_code(conn: Connection, codes: Any, flow: flows.Flow, sent: dict[str, st
                       data={**flow.data, "failures": failures})
         return error
     if disabled:
-        flows.advance(conn, flow.id, (CODE,), "done", now)
+        flows.advance(conn, flow.id, (CODE,), FlowState.DONE, now)
         return SignInError("ACCOUNT_DISABLED")
-    data = {**flow.data, "failures": 0, "amr": ["otp"]}
+    data: flows.FlowData = {**flow.data, "failures": 0, "amr": ["otp"]}
     if not flows.advance(conn, flow.id, (CODE,), following, now, data=data):
         return SignInError("FLOW_EXPIRED")
     flow.data = data

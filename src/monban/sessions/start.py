@@ -14,6 +14,7 @@ from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
 from monban.signin.request_info import RequestInfo
 from monban.store import accounts, audit, flows, known_browsers, sessions
+from monban.store.flow_states import FlowState
 from monban.store.ids import new_token, token_digest
 
 SESSION_LIMIT_POLICY = "concurrent_session_limit"
@@ -22,7 +23,7 @@ SESSION_LIMIT_POLICY = "concurrent_session_limit"
 @dataclass(frozen=True, slots=True)
 class SessionRequest:
     flow_id: str
-    from_states: tuple[str, ...]
+    from_states: tuple[FlowState, ...]
     account: Account
     settings: OrgSettings
     request: RequestInfo
@@ -33,7 +34,7 @@ class SessionRequest:
     kind: str = sessions.BROWSER
     event: str = "signin.success"
     amr: str = "pwd"
-    flow_data: dict[str, Any] | None = None
+    flow_data: flows.FlowData | None = None
     """Kept on the flow when the session limit stops it, for "end other sessions"."""
 
 
@@ -63,7 +64,7 @@ def start_session(conn: Connection, req: SessionRequest) -> Started | LimitReach
                                    settings.session_idle_minutes)
         if live >= settings.session_limit:
             data = {**(req.flow_data or {}), "amr": req.amr.split(",")}
-            if not flows.advance(conn, req.flow_id, req.from_states, "session_limit", now,
+            if not flows.advance(conn, req.flow_id, req.from_states, FlowState.SESSION_LIMIT, now,
                                  data=data):
                 return None
             return LimitReached(settings.session_limit,
@@ -71,7 +72,7 @@ def start_session(conn: Connection, req: SessionRequest) -> Started | LimitReach
                                                         settings.session_idle_minutes)))
         trace.append({"policy": SESSION_LIMIT_POLICY, "passed": True,
                       "values": {"live": live, "limit": settings.session_limit}})
-    if not flows.advance(conn, req.flow_id, req.from_states, "done", now):
+    if not flows.advance(conn, req.flow_id, req.from_states, FlowState.DONE, now):
         return None
     token = new_token()
     session = sessions.Session(

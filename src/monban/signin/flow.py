@@ -7,15 +7,15 @@ audit event with its code and the policy trace, never the secret.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from monban.accounts.identifiers import Identifier, classify
-from monban.accounts.model import Account, Org
-from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
+from monban.accounts.model import Account
+from monban.accounts.org_settings import OrgSettings
 from monban.clock import Clock
 from monban.db.database import Database
 from monban.errors import SignInError
@@ -31,15 +31,14 @@ from monban.signin.request_info import RequestInfo
 if TYPE_CHECKING:
     from monban.signin.second_step import SecondStep, SecondStepRequired
 from monban.factors.base import FactorRecord
-from monban.store import accounts, audit, devices, flows, ip_rules, known_browsers, orgs
-from monban.store import factors as factor_store
+from monban.signin.flow_access import Loaded, binder_hash_for, loaded_flow, open_flow
+from monban.store import accounts, audit, flows, known_browsers
 from monban.store.counters import CountedFor, Counters
+from monban.store.flow_states import FlowKind, FlowState
 from monban.store.ids import new_token
-from monban.store.ip_rules import IpRule
 from monban.store.sessions import Session
 
-PASSWORD = "password"  # noqa: S105 - the flow state's name, not a secret
-SESSION_LIMIT = "session_limit"
+PASSWORD, SESSION_LIMIT = FlowState.PASSWORD, FlowState.SESSION_LIMIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,22 +46,6 @@ class SignedIn:
     token: str
     session: Session
     account: Account
-
-
-@dataclass(slots=True)
-class Loaded:
-    flow: flows.Flow
-    account: Account | None
-    org: Org | None
-    account_rules: list[IpRule]
-    org_rules: list[IpRule]
-    known_browser: bool
-    factors: list[FactorRecord] = field(default_factory=list)
-    restricted: bool = False
-
-    @property
-    def settings(self) -> OrgSettings:
-        return self.org.settings if self.org else DEFAULT_SETTINGS
 
 
 class SignInService:
@@ -98,25 +81,30 @@ class SignInService:
         now = self._clock.now()
         parsed = classify(identifier)
         flow = flows.Flow(
-            id=new_token(), kind="signin", state=PASSWORD, account_id=None,
+            id=new_token(), kind=FlowKind.SIGNIN, state=PASSWORD, account_id=None,
             ip=str(request.ip), user_agent=request.user_agent[:512],
             device_id=request.device_id, keep_signed_in=keep_signed_in, created_at=now,
-            expires_at=now + self._flow_ttl,
+            expires_at=now + self._flow_ttl, binder_hash=binder_hash_for(request),
             data={"identifier": _auditable(parsed)})
         return flow, parsed
 
-    async def flow(self, flow_id: str) -> flows.Flow:
-        found = await self._db.run(flows.get, flow_id, write=False)
-        if found is None or found.state == "done" or found.expires_at <= self._clock.now():
-            raise SignInError("FLOW_EXPIRED")
-        return found
+    async def flow(self, flow_id: str, request: RequestInfo) -> flows.Flow:
+        """A live flow of this client's, whatever its state (FLOW_EXPIRED otherwise)."""
+        loaded = await open_flow(self._db, self._clock, flow_id, request, account=False)
+        return loaded.flow
+
+    async def open(self, flow_id: str, request: RequestInfo, states: tuple[FlowState, ...]
+                   ) -> Loaded:
+        """A live flow of this client's in one of `states`, naming an account."""
+        return await open_flow(self._db, self._clock, flow_id, request, states)
 
     async def submit_password(self, flow_id: str, password: str, request: RequestInfo,
                               keep_signed_in: bool | None = None
                               ) -> SignedIn | SecondStepRequired:
         """The password step. With a second factor to prove (or to enroll, when the org
         requires one), the flow moves on and SecondStepRequired says what to ask for."""
-        loaded = await self._db.run(load, flow_id, request.device_id, write=False)
+        loaded = await open_flow(self._db, self._clock, flow_id, request, (PASSWORD,),
+                                 account=False)
         return await self._submit(loaded, password, request, keep_signed_in)
 
     async def start_and_submit(self, identifier: str, password: str, request: RequestInfo,
@@ -190,7 +178,8 @@ class SignInService:
         return await self.complete(flow, (PASSWORD,), account, settings, request, ctx,
                                    list(first_amr))
 
-    async def complete(self, flow: flows.Flow, from_states: tuple[str, ...], account: Account,
+    async def complete(self, flow: flows.Flow, from_states: tuple[FlowState, ...],
+                       account: Account,
                        settings: OrgSettings, request: RequestInfo, ctx: PolicyContext,
                        amr: list[str]) -> SignedIn:
         """Every factor is proven: the after-secret policies, then the session."""
@@ -210,10 +199,8 @@ class SignInService:
         """CONCURRENT_SESSION_LIMIT's fix, offered once the password is proven: end this
         account's other browser sessions and finish signing in."""
         now = self._clock.now()
-        loaded = await self._db.run(load, flow_id, request.device_id, write=False)
-        if (loaded is None or loaded.account is None or loaded.flow.state != SESSION_LIMIT
-                or loaded.flow.expires_at <= now):
-            raise SignInError("FLOW_EXPIRED")
+        loaded = await self.open(flow_id, request, (SESSION_LIMIT,))
+        assert loaded.account is not None
         ctx = self.context(loaded, request, now)
         before, after = plan(loaded.settings.hide_account_existence)
         try:  # the password was proven on this flow; every other policy runs again
@@ -261,7 +248,7 @@ class SignInService:
             known_browser=loaded.known_browser, restricted=loaded.restricted,
             flow_id=loaded.flow.id)
 
-    async def _start_session(self, flow: flows.Flow, from_states: tuple[str, ...],
+    async def _start_session(self, flow: flows.Flow, from_states: tuple[FlowState, ...],
                              account: Account, settings: OrgSettings, request: RequestInfo,
                              ctx: PolicyContext, *, end_others: bool, amr: list[str]
                              ) -> SignedIn:
@@ -347,11 +334,6 @@ def _find(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
     return (account,)
 
 
-def load(conn: Connection, flow_id: str, device_id: str | None) -> Loaded | None:
-    flow = flows.get(conn, flow_id)
-    return None if flow is None else loaded_flow(conn, flow, device_id)
-
-
 def _start_and_load(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
                     hide_unknown: bool, device_id: str | None) -> Loaded | None:
     found = _find(conn, flow, parsed, hide_unknown)
@@ -360,19 +342,3 @@ def _start_and_load(conn: Connection, flow: flows.Flow, parsed: Identifier | Non
     account, = found
     flows.insert(conn, flow)
     return loaded_flow(conn, flow, device_id, account)
-
-
-def loaded_flow(conn: Connection, flow: flows.Flow, device_id: str | None,
-                known: Account | None = None) -> Loaded:
-    """Everything a step of `flow` needs: the account, org, IP rules, known browser,
-    factors (one read transaction)."""
-    account = known or (accounts.get(conn, flow.account_id) if flow.account_id else None)
-    org = orgs.get(conn, account.org_id) if account and account.org_id else None
-    return Loaded(
-        flow=flow, account=account, org=org,
-        account_rules=list(ip_rules.list_for(conn, "account", account.id)) if account else [],
-        org_rules=list(ip_rules.list_for(conn, "org", org.id)) if org else [],
-        known_browser=bool(account and device_id
-                           and known_browsers.is_known(conn, account.id, device_id)),
-        factors=list(factor_store.list_for(conn, account.id)) if account else [],
-        restricted=bool(account and devices.restricted(conn, account.id)))

@@ -33,17 +33,19 @@ from monban.passwords import policy
 from monban.passwords.blocklist import Identity
 from monban.passwords.hasher import PasswordHasher
 from monban.signin.context import PolicyContext
-from monban.signin.flow import PASSWORD, Loaded, SignedIn, SignInService, load
+from monban.signin.flow import PASSWORD, SignedIn, SignInService
+from monban.signin.flow_access import Loaded, open_flow
 from monban.signin.policies import plan
 from monban.signin.request_info import RequestInfo
 from monban.signin.second_step import ALONE_IS_NOT_ENOUGH, SecondStepRequired
 from monban.store import audit, flows, orgs, password_history, sessions
 from monban.store import factors as factor_store
+from monban.store.flow_states import FlowState
 
 if TYPE_CHECKING:
     from monban.runtime import Runtime
 
-PASSWORD_CHANGE = "password_change"  # noqa: S105 - the flow state's name, not a secret
+PASSWORD_CHANGE = FlowState.PASSWORD_CHANGE
 
 
 def only_factor(factors: Sequence[FactorRecord]) -> bool:
@@ -114,11 +116,7 @@ async def require_change(service: SignInService, db: Database, loaded: Loaded,
 
 async def waiting(db: Database, clock: Clock, flow_id: str, request: RequestInfo) -> Loaded:
     """A flow waiting for its new password (FLOW_EXPIRED otherwise)."""
-    loaded = await db.run(load, flow_id, request.device_id, write=False)
-    if (loaded is None or loaded.account is None or loaded.flow.state != PASSWORD_CHANGE
-            or loaded.flow.expires_at <= clock.now()):
-        raise SignInError("FLOW_EXPIRED")
-    return loaded
+    return await open_flow(db, clock, flow_id, request, (PASSWORD_CHANGE,))
 
 
 async def submit_new_password(runtime: Runtime, flow_id: str, password: str,

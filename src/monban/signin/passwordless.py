@@ -30,7 +30,8 @@ from monban.notify.messages import code_email, code_sms
 from monban.notify.outgoing import Origin, Outgoing
 from monban.notify.senders import Senders
 from monban.signin import lockout
-from monban.signin.flow import PASSWORD, Loaded, SignedIn, SignInService, load
+from monban.signin.flow import PASSWORD, SignedIn, SignInService
+from monban.signin.flow_access import Loaded, open_flow
 from monban.signin.policies import plan
 from monban.signin.request_info import RequestInfo
 from monban.signin.second_step import ALONE_IS_NOT_ENOUGH, SecondStepRequired
@@ -188,10 +189,8 @@ class Passwordless:
         return frozenset(strong) if len(strong) == 1 else frozenset()
 
     async def _flow(self, flow_id: str, now: datetime, request: RequestInfo) -> Loaded:
-        loaded = await self._db.run(load, flow_id, request.device_id, write=False)
-        if loaded is None or loaded.flow.state != PASSWORD or loaded.flow.expires_at <= now:
-            raise SignInError("FLOW_EXPIRED")
-        return loaded
+        return await open_flow(self._db, self._clock, flow_id, request, (PASSWORD,),
+                               account=False)
 
     async def _deliver(self, account: Account, channel: str, target: str, code: str,
                        request: RequestInfo, after_answer: bool = False) -> None:

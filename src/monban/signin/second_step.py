@@ -23,16 +23,17 @@ from monban.factors.manager import FactorManager
 from monban.sessions.device import describe
 from monban.signin import lockout
 from monban.signin.context import PolicyContext
-from monban.signin.flow import Loaded, SignedIn, SignInService, load
+from monban.signin.flow import SignedIn, SignInService
+from monban.signin.flow_access import Loaded, open_flow
 from monban.signin.policies import SameFactor
 from monban.signin.request_info import RequestInfo
 from monban.store import factors as factor_store
 from monban.store import flows, trusted_browsers
 from monban.store.counters import Counters
+from monban.store.flow_states import FlowState
 from monban.store.ids import new_id
 
-MFA = "mfa"
-MFA_ENROLL = "mfa_enroll"
+MFA, MFA_ENROLL = FlowState.MFA, FlowState.MFA_ENROLL
 ALONE_IS_NOT_ENOUGH = frozenset({"backup_code"})
 """Kinds that are offered as a way in but do not on their own make MFA apply."""
 
@@ -40,7 +41,7 @@ ALONE_IS_NOT_ENOUGH = frozenset({"backup_code"})
 @dataclass(frozen=True, slots=True)
 class SecondStepRequired:
     flow_id: str
-    state: str
+    state: FlowState
     """mfa: prove one of `factors`; mfa_enroll: enrol one of `enrollable` first."""
     factors: list[FactorRecord] = field(default_factory=list)
     enrollable: list[str] = field(default_factory=list)
@@ -77,7 +78,8 @@ class SecondStep:
                        request: RequestInfo, now: datetime,
                        enrolled: Sequence[FactorRecord], *,
                        first_amr: Sequence[str] = ("pwd",), used_kind: str | None = None,
-                       from_states: tuple[str, ...] = ("password",), ctx: PolicyContext
+                       from_states: tuple[FlowState, ...] = (FlowState.PASSWORD,),
+                       ctx: PolicyContext
                        ) -> SecondStepRequired | None:
         """After the first step (the password; a sign-in code sent by `used_kind`, which
         then cannot be the second step too: the same-factor policy; or a federated
@@ -123,9 +125,10 @@ class SecondStep:
         loaded, ctx, record = await self._factor_in_flow(flow_id, factor_id, request)
         result = await self.manager.factor(record.kind, ctx).challenge(ctx, record)
         if result.private:
-            data = {**loaded.flow.data}
+            data: flows.FlowData = {**loaded.flow.data}
             data["challenges"] = {**data.get("challenges", {}), record.id: result.private}
-            await self._db.run(flows.advance, flow_id, (MFA,), MFA, ctx.now, data=data)
+            await self._db.run(flows.advance, loaded.flow.id, (MFA,), MFA, ctx.now,
+                               data=data)
         return result
 
     async def verify(self, flow_id: str, factor_id: str, response: dict[str, Any],
@@ -159,15 +162,13 @@ class SecondStep:
                                   trust_browser, kind)
 
     # Shared ------------------------------------------------------------------------------
-    async def _flow(self, flow_id: str, states: tuple[str, ...], request: RequestInfo
+    async def _flow(self, flow_id: str, states: tuple[FlowState, ...], request: RequestInfo
                     ) -> tuple[Loaded, FactorContext]:
         now = self._clock.now()
-        loaded = await self._db.run(load, flow_id, request.device_id, write=False)
-        if (loaded is None or loaded.account is None or loaded.flow.state not in states
-                or loaded.flow.expires_at <= now):
-            raise SignInError("FLOW_EXPIRED")
+        loaded = await open_flow(self._db, self._clock, flow_id, request, states)
+        assert loaded.account is not None
         ctx = FactorContext(account=loaded.account, settings=loaded.settings, request=request,
-                            now=now, flow_id=flow_id, origin=request.origin)
+                            now=now, flow_id=loaded.flow.id, origin=request.origin)
         return loaded, ctx
 
     async def _factor_in_flow(self, flow_id: str, factor_id: str, request: RequestInfo
@@ -202,7 +203,7 @@ class SecondStep:
             proof.close()  # never awaited when the lockout refused first
 
     async def _finish(self, loaded: Loaded, request: RequestInfo, ctx: FactorContext,
-                      from_states: tuple[str, ...], amr: str, trust_browser: bool,
+                      from_states: tuple[FlowState, ...], amr: str, trust_browser: bool,
                       kind: str) -> SignedIn:
         service = self._service()
         assert loaded.account is not None

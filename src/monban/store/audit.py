@@ -1,4 +1,5 @@
-"""The audit log: one row per attempt and per administrative act. Never a secret."""
+"""The audit log: one row per attempt and per administrative act. Never a secret: a flow is
+recorded by its public reference (store/flows.py `public_ref`), never by its id."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from monban.db.tables import audit_events
+from monban.store.flows import public_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,11 @@ def _values(event: AuditEvent) -> dict[str, Any]:
     values = {name: getattr(event, name) for name in _FIELDS}
     if values["user_agent"]:
         values["user_agent"] = values["user_agent"][:512]
+    if values["flow_id"]:
+        values["flow_id"] = public_ref(values["flow_id"])
+    if isinstance(values["detail"].get("flow_id"), str):
+        values["detail"] = {**values["detail"],
+                            "flow_id": public_ref(values["detail"]["flow_id"])}
     return values
 
 
@@ -68,8 +75,8 @@ def query(conn: Connection, q: AuditQuery) -> Sequence[AuditEvent]:
         statement = statement.where(audit_events.c.org_id == q.org_id)
     if q.code:
         statement = statement.where(audit_events.c.code == q.code)
-    if q.flow_id:
-        statement = statement.where(audit_events.c.flow_id == q.flow_id)
+    if q.flow_id:  # a flow's id or its public reference
+        statement = statement.where(audit_events.c.flow_id == public_ref(q.flow_id))
     if q.since:
         statement = statement.where(audit_events.c.at >= q.since)
     if q.until:

@@ -11,7 +11,6 @@ from starlette.responses import Response
 
 from monban.accounts.model import Org
 from monban.admin.authorization import Action, Target, authorize
-from monban.edge import cookies
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
 from monban.federation.presets import PRESETS
@@ -42,23 +41,16 @@ from monban.web.visitor import signed_in, visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-STATE_COOKIE = "monban_fed_state"
-"""Binds a federated flow to the browser that started it (login CSRF): the callback must
-come back to the same browser. HttpOnly, SameSite=Lax (sent on the provider's top-level
-redirect back), scoped to the callback's path."""
-COOKIE_PATH = "/signin/federated"
 LINKED_PAGE = "/account/linked"
 PROBLEMS = frozenset({"FEDERATED_EMAIL_CONFLICT", "FEDERATED_LINK_REQUIRED",
                       "FEDERATED_ALREADY_LINKED"})
 
 
 def _off_to_provider(request: Request, url: str, flow_id: str) -> Response:
-    runtime = runtime_of(request)
-    response = redirect(url)
-    response.set_cookie(STATE_COOKIE, flow_id, max_age=runtime.settings.flow_ttl_seconds,
-                        httponly=True, samesite="lax", path=COOKIE_PATH,
-                        secure=cookies.secure(runtime, request))
-    return response
+    """The flow is bound to this browser by its `monban_flow` cookie, like every flow
+    (signin/flow_access.py): the callback must come back to the same browser (login CSRF),
+    and the cookie (SameSite=Lax) is sent on the provider's top-level redirect back."""
+    return redirect(url)
 
 
 @router.get("/signin/federated/callback")
@@ -71,15 +63,10 @@ async def callback(request: Request) -> Response:
         outcome = await runtime.federation.finish(
             state=state, code=query.get("code"), iss=query.get("iss"),
             error=query.get("error"), request=request_info(request), via=WEB,
-            browser_state=request.cookies.get(STATE_COOKIE),
             account=auth.account if auth else None)
     except SignInError as error:
-        response = _problem_page(request, error, state)
-        response.delete_cookie(STATE_COOKIE, path=COOKIE_PATH)
-        return response
-    response = _outcome(request, outcome)
-    response.delete_cookie(STATE_COOKIE, path=COOKIE_PATH)
-    return response
+        return _problem_page(request, error, state)
+    return _outcome(request, outcome)
 
 
 def _outcome(request: Request, outcome: Finished | Linked) -> Response:
@@ -129,7 +116,7 @@ async def provider_page(slug: str, request: Request) -> Response:
 async def start(slug: str, request: Request) -> Response:
     """Off to the provider. A link, not a form: the pages' CSP (form-action 'self') stops a
     form whose answer redirects to another origin. A GET is safe here: it only opens a flow
-    bound to this browser (STATE_COOKIE); nothing signs in until this browser comes back
+    bound to this browser (its monban_flow cookie); nothing signs in until this browser comes back
     with the provider's answer for that flow (as Keycloak's and authentik's login links)."""
     await visitor(request)
     next_url = next_target(request)

@@ -74,10 +74,8 @@ async def authorize(request: Request) -> Response:
     params = single_params(request.url.query)
     fresh_after = None
     if "resume" in params:
-        parked = await runtime_of(request).oidc.resume(params["resume"])
-        if parked is None:
-            raise SignInError("FLOW_EXPIRED")
-        params, fresh_after = parked
+        params, fresh_after = await runtime_of(request).oidc.resume(params["resume"],
+                                                                    request_info(request))
     return await _decide(request, params, fresh_after)
 
 
@@ -136,8 +134,7 @@ async def _to_signin(request: Request, needed: SignInNeeded, params: dict[str, s
     else:
         kept.pop("prompt", None)
     fresh_after = runtime.clock.now() if needed.fresh else None
-    info = request_info(request)
-    parked = await runtime.oidc.park(kept, fresh_after, str(info.ip), info.user_agent)
+    parked = await runtime.oidc.park(kept, fresh_after, request_info(request))
     query = {"next": f"{AUTHORIZE}?{urlencode({'resume': parked})}"}
     if needed.request.login_hint:
         query["login_hint"] = needed.request.login_hint

@@ -19,7 +19,7 @@ from monban.errors import SignInError
 from monban.i18n.catalog import gettext_for
 from monban.passwords import policy
 from monban.signin import password_change
-from monban.signin.flow import Loaded
+from monban.signin.flow_access import Loaded
 from monban.signin.second_step import SecondStepRequired
 from monban.store import factors as factor_store
 from monban.web.forms import read_form

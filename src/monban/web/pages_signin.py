@@ -14,9 +14,9 @@ from starlette.responses import Response
 from monban.edge import cookies
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
-from monban.signin.flow import PASSWORD, SESSION_LIMIT, SignedIn
-from monban.signin.password_change import PASSWORD_CHANGE
-from monban.signin.second_step import MFA, MFA_ENROLL, SecondStepRequired
+from monban.signin.flow import SignedIn
+from monban.signin.second_step import SecondStepRequired
+from monban.store.flow_states import FlowState
 from monban.web.forms import local_path, read_form
 from monban.web.page_route import PageRoute
 from monban.web.pages_troubleshoot import forget_error, remember_error
@@ -56,6 +56,22 @@ def mfa_url(flow_id: str, next_url: str, **extra: str) -> str:
 def new_password_url(flow_id: str, next_url: str) -> str:
     """The "Set a new password" page (pages_password_change.py) for this flow."""
     return "/signin/new-password?" + urlencode({"flow": flow_id, "next": next_url})
+
+
+STATE_PAGES: dict[FlowState, str] = {
+    FlowState.PASSWORD: "/signin/password",
+    FlowState.MFA: "/signin/mfa",
+    FlowState.MFA_ENROLL: "/signin/mfa",
+    FlowState.PASSWORD_CHANGE: "/signin/new-password",
+    FlowState.SESSION_LIMIT: "/signin/password",
+}
+"""Which page shows a sign-in flow waiting in each state (the session-limit choice is shown
+by the password page's route); a flow in any other state has no sign-in page."""
+
+
+def state_url(state: FlowState, flow_id: str, next_url: str) -> str | None:
+    page = STATE_PAGES.get(state)
+    return page and page + "?" + urlencode({"flow": flow_id, "next": next_url})
 
 
 def signed_in_response(request: Request, result: SignedIn, next_url: str) -> Response:
@@ -112,18 +128,18 @@ async def signin_identifier(request: Request) -> Response:
 async def password_form(request: Request) -> Response:
     next_url = next_target(request)
     try:
-        flow = await runtime_of(request).signin.flow(request.query_params.get("flow", "")[:100])
+        flow = await runtime_of(request).signin.flow(request.query_params.get("flow", "")[:100],
+                                                     request_info(request))
     except SignInError as error:
         return signin_form_page(request, next_url=next_url, error=error)
-    if flow.state == SESSION_LIMIT:
+    if flow.state == FlowState.SESSION_LIMIT:
         return session_limit_page(request, flow.id, next_url,
                                   SignInError("CONCURRENT_SESSION_LIMIT"))
-    if flow.state in (MFA, MFA_ENROLL):
-        return redirect(mfa_url(flow.id, next_url))
-    if flow.state == PASSWORD_CHANGE:
-        return redirect(new_password_url(flow.id, next_url))
-    if flow.state != PASSWORD:
+    page = state_url(flow.state, flow.id, next_url)
+    if page is None:
         return signin_form_page(request, next_url=next_url, error=SignInError("FLOW_EXPIRED"))
+    if flow.state != FlowState.PASSWORD:
+        return redirect(page)
     return render(request, "password.html", flow_id=flow.id, next=next_url,
                   identifier=flow.data.get("identifier"), keep=flow.keep_signed_in)
 
@@ -145,7 +161,7 @@ async def password_submit(request: Request) -> Response:
         if error.code == "PASSWORD_EXPIRED":
             return redirect(new_password_url(flow_id, next_url))
         try:
-            flow = await runtime.signin.flow(flow_id)
+            flow = await runtime.signin.flow(flow_id, request_info(request))
         except SignInError as expired:
             return signin_form_page(request, next_url=next_url, error=expired)
         response = render(request, "password.html", status=error.status, error=error,

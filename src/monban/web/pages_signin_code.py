@@ -36,7 +36,7 @@ def code_url(flow_id: str, next_url: str) -> str:
 async def _code_page(request: Request, flow_id: str, next_url: str,
                      error: SignInError | None = None) -> Response:
     try:
-        flow = await runtime_of(request).signin.flow(flow_id)
+        flow = await runtime_of(request).signin.flow(flow_id, request_info(request))
     except SignInError as expired:
         return signin_form_page(request, next_url=next_url, error=expired)
     if "code_channel" not in flow.data:
@@ -68,7 +68,7 @@ async def send_code(request: Request) -> Response:
     except SignInError as error:
         if error.code == "FLOW_EXPIRED":
             return signin_form_page(request, next_url=next_url, error=error)
-        flow = await runtime.signin.flow(flow_id)
+        flow = await runtime.signin.flow(flow_id, request_info(request))
         if "code_channel" in flow.data:  # a resend within the wait: the code page says so
             return await _code_page(request, flow_id, next_url, error)
         response = render(request, "password.html", status=error.status, error=error,

@@ -222,6 +222,7 @@ SIGNIN_FLOW_ERRORS: tuple[Topic, ...] = (
             steps=(
                 "サインインページを開き直し、最初からやり直してください。",
                 "複数のタブで同時にサインインを進めている場合は、1つのタブだけで操作してください。",
+                "サインインの途中のリンクは、始めたブラウザーでしか使えません。別のブラウザーや端末で開いた場合は、そこで最初からやり直してください。",
             ),
             who_can_fix="ご本人が最初からやり直すことで解決できます。",
         ),
@@ -234,6 +235,8 @@ SIGNIN_FLOW_ERRORS: tuple[Topic, ...] = (
             steps=(
                 "Open the sign-in page again and start over.",
                 "If you are signing in in several tabs at once, use just one of them.",
+                "A link from the middle of a sign-in works only in the browser that started it: "
+                "in another browser or device, start over there.",
             ),
             who_can_fix="You can fix it yourself by starting again.",
         ),
