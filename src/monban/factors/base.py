@@ -1,5 +1,5 @@
-"""What every factor is: a plug-in with the same verbs — enroll, confirm, challenge, verify —
-over its own storage. The sign-in flow and the pages know only this interface and the
+"""What every factor is: a plug-in with the same verbs — enroll, confirm, challenge, verify,
+remove — over its own storage. The sign-in flow and the pages know only this interface and the
 registry (factors/registry.py), never which factors exist."""
 
 from __future__ import annotations
@@ -106,4 +106,10 @@ class Factor(Protocol):
         Raise SignInError (INVALID_OTP, OTP_EXPIRED, BACKUP_CODE_INVALID, ...) on failure.
         Return the record that answered when it is not `factor` (any of the person's
         security keys may answer), else None."""
+        ...
+
+    async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
+        """Remove the enrolled factor and everything that answers through it, in one
+        transaction: the row, and what belongs to it (a backup-code set's codes, a push
+        method's device link). False when it was already gone."""
         ...

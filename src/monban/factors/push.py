@@ -65,6 +65,13 @@ def _unlink(conn: Connection, ctx: FactorContext, device_id: str) -> None:
             factor_store.remove(conn, ctx.account.id, record.id)
 
 
+def _remove(conn: Connection, ctx: FactorContext, factor: FactorRecord) -> bool:
+    if not factor_store.remove(conn, ctx.account.id, factor.id):
+        return False
+    _unlink(conn, ctx, factor.credential_id or "")
+    return True
+
+
 def _linked_factor(conn: Connection, link_id: str, account_id: str) -> FactorRecord | None:
     device_id = devices.linked_device(conn, link_id, account_id)
     if device_id is None:
@@ -120,10 +127,10 @@ class PushFactor:
             raise SignInError("INVALID_REQUEST", detail={"push": "not_linked_yet"})
         return record
 
-    async def removed(self, ctx: FactorContext, factor: FactorRecord) -> None:
-        """The push method was removed (two-step card): unlink its device entirely, so a
-        lost device can neither restrict sign-in, list sessions nor show codes that work."""
-        await self._deps.db.run(_unlink, ctx, factor.credential_id or "")
+    async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
+        """The row, and its device unlinked entirely in the same transaction, so a lost
+        device can neither restrict sign-in, list sessions nor show codes that work."""
+        return await self._deps.db.run(_remove, ctx, factor)
 
     # Signing in --------------------------------------------------------------------------
     async def challenge(self, ctx: FactorContext, factor: FactorRecord) -> Challenge:

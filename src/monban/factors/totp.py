@@ -138,6 +138,10 @@ class TotpFactor:
                                        ctx.settings.totp_max_drift_steps):
             raise invalid()
 
+    async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
+        """Just the row: the sealed seed and the used time steps live in it."""
+        return await self._deps.db.run(factor_store.remove, ctx.account.id, factor.id)
+
 
 def _check(conn: Connection, factor: FactorRecord, secret: str, code: str, now: datetime,
            max_drift: int) -> bool:

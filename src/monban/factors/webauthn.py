@@ -200,6 +200,10 @@ class WebAuthnFactor:
                                 verified.credential_backed_up, ctx.now)
         return key
 
+    async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
+        """Just the row: the credential's public key and sign count live in it."""
+        return await self._deps.db.run(factor_store.remove, ctx.account.id, factor.id)
+
 
 def _b64_or_empty(value: str) -> bytes:
     try:
