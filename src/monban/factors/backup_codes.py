@@ -22,7 +22,9 @@ from sqlalchemy import Connection
 from monban.accounts.model import Account
 from monban.errors import SignInError
 from monban.factors.base import (
+    N_,
     Challenge,
+    Description,
     Enrollment,
     FactorContext,
     FactorDeps,
@@ -90,6 +92,14 @@ def download_text(service: str, account: Account, codes: list[str], now: datetim
 class BackupCodeFactor:
     kind = "backup_code"
     amr = "otp"
+    description = Description(
+        label=N_("Backup verification codes"),
+        hint=N_("One-time codes to keep somewhere safe, for when you cannot use your "
+                "other methods."),
+        trace_label=N_("backup verification code"), counts_alone=False,
+        org_switch=(N_("Allow backup verification codes"),
+                    N_("One-time codes members keep for when they cannot use their other "
+                       "methods.")))
 
     def __init__(self, deps: FactorDeps) -> None:
         self._deps = deps

@@ -18,6 +18,9 @@ from monban.store import factors as factor_store
 
 class FactorManager:
     def __init__(self, db: Database, registry: dict[str, Factor]) -> None:
+        for kind, factor in registry.items():
+            if not isinstance(factor, Factor):  # every verb, removal included, and the words
+                raise TypeError(f"factor {kind!r} does not implement factors/base.Factor")
         self._db = db
         self.registry = registry
 

@@ -25,7 +25,9 @@ from monban.devices.setup import AuthenticatorSetup, channel
 from monban.devices.signature import at_least
 from monban.errors import SignInError
 from monban.factors.base import (
+    N_,
     Challenge,
+    Description,
     Enrollment,
     FactorContext,
     FactorDeps,
@@ -93,6 +95,9 @@ class PushFactor:
     kind = "push"
     amr = "swk"
     """RFC 8176: proof of possession of a software-secured key (the device's Ed25519 key)."""
+    description = Description(
+        label=N_("Push notification"), hint=N_("Approve the sign-in in the app."),
+        trace_label=N_("push approval"), on_org_page=False)
 
     def __init__(self, deps: FactorDeps) -> None:
         self._deps = deps

@@ -20,6 +20,7 @@ from monban.db.database import Database
 from monban.errors import SignInError
 from monban.factors.base import Challenge, Enrollment, FactorContext, FactorRecord
 from monban.factors.manager import FactorManager
+from monban.factors.registry import counts_alone
 from monban.sessions.device import describe
 from monban.signin import lockout
 from monban.signin.flow import Loaded, SignedIn, SignInService, load
@@ -31,7 +32,6 @@ from monban.store.ids import new_id
 
 MFA = "mfa"
 MFA_ENROLL = "mfa_enroll"
-ALONE_IS_NOT_ENOUGH = frozenset({"backup_code"})
 """Kinds that are offered as a way in but do not on their own make MFA apply."""
 
 
@@ -63,7 +63,7 @@ class SecondStep:
         """Whether multi-factor authentication is on for the account: it has a usable second
         factor, or its org requires one of it. (Mail clients then need app passwords.)"""
         usable = self.manager.usable_of(enrolled, settings)
-        return (any(f.kind not in ALONE_IS_NOT_ENOUGH for f in usable)
+        return (any(counts_alone(f.kind) for f in usable)
                 or self._mfa_required(account, settings))
 
     def _mfa_required(self, account: Account, settings: OrgSettings) -> bool:
@@ -82,8 +82,8 @@ class SecondStep:
         `from_states`): what, if anything, is still to prove."""
         every = self.manager.usable_of(enrolled, settings)
         usable = _usable(every, used_kind)
-        strong = [f for f in usable if f.kind not in ALONE_IS_NOT_ENOUGH]
-        if not strong and any(f.kind not in ALONE_IS_NOT_ENOUGH for f in every):
+        strong = [f for f in usable if counts_alone(f.kind)]
+        if not strong and any(counts_alone(f.kind) for f in every):
             # The first step's code came by the only second factor: one phone is one factor.
             raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"reason": "same_factor"})
         required = self._mfa_required(account, settings)
@@ -113,7 +113,7 @@ class SecondStep:
 
     def _enrollable(self, settings: OrgSettings) -> list[str]:
         return [k for k in self.manager.registry
-                if k in settings.allowed_factors and k not in ALONE_IS_NOT_ENOUGH]
+                if k in settings.allowed_factors and counts_alone(k)]
 
     # Proving a factor ------------------------------------------------------------------
     async def challenge(self, flow_id: str, factor_id: str, request: RequestInfo
@@ -230,7 +230,7 @@ def _usable(usable: Sequence[FactorRecord], used_kind: object) -> list[FactorRec
 
 def _ordered(usable: Sequence[FactorRecord]) -> list[FactorRecord]:
     """The preferred factor first, backup codes last, else oldest first."""
-    return sorted(usable, key=lambda f: (not f.preferred, f.kind in ALONE_IS_NOT_ENOUGH,
+    return sorted(usable, key=lambda f: (not f.preferred, not counts_alone(f.kind),
                                          f.created_at))
 
 
