@@ -237,3 +237,24 @@ async def test_codes_of_a_removed_factor_do_not_answer_for_its_successor(
         await factor.verify(ctx, first.factor, {"code": first.display["codes"][1]}, {})
     assert await factor.verify(ctx, second.factor, {"code": second.display["codes"][0]},
                                {}) is None
+
+
+async def test_a_two_step_reset_takes_the_codes_with_the_factors(
+        runtime: Runtime, member: Account, admin: Account, org: Any, client: httpx.AsyncClient,
+        clock: FrozenClock, with_app: tuple[str, str, dict[str, str]]) -> None:
+    """Every path that deletes the factor row ends its codes (the foreign key's cascade): an
+    admin's two-step reset, then a one-time code issued, lets no code of the old set in."""
+    old_codes = (await make_set(client, with_app[2]))["display"]["codes"]
+    staff = await token_for(client, admin.label)
+    base = f"/api/v1/orgs/{org.slug}/members/{member.id}"
+    assert (await client.post(f"{base}/reset-mfa", headers=staff)).status_code == 200
+    issued = await client.post(f"{base}/backup-code", headers=staff)
+    assert issued.status_code == 201, issued.text
+    factors = await runtime.factors.enrolled(member.id)
+    [backup] = [f for f in factors if f.kind == "backup_code"]
+    ctx = factor_context(member, clock)
+    for code in old_codes:
+        with pytest.raises(SignInError):
+            await runtime.factors.registry["backup_code"].verify(ctx, backup, {"code": code}, {})
+    assert await runtime.factors.registry["backup_code"].verify(
+        ctx, backup, {"code": issued.json()["code"]}, {}) is None

@@ -59,3 +59,14 @@ async def test_a_factor_registered_alone_appears_on_every_page(
 
     removed = await client.delete(f"/api/v1/me/factors/{factor_id}", headers=headers)
     assert removed.status_code == 200 and factor_id in FakeFactor.removed
+
+
+async def test_a_step_a_factor_has_no_page_for_shows_its_first_page(
+        browser_for: BrowserFactory, member: Account) -> None:
+    """Backup codes have no confirmation: a forged confirm post gets the first page and the
+    catalogue error, not a server error."""
+    browser = await signed_in(browser_for, member)
+    forged = await browser.post("/account/two-step/add/backup_code/confirm",
+                                {"enrollment": "x", "code": "123456"})
+    assert forged.status_code == 400, page_text(forged.text)
+    assert "Generate codes" in forged.text and 'role="alert"' in forged.text
