@@ -49,8 +49,21 @@ def on_by_default() -> list[str]:
     return [kind for kind, entry in KNOWN.items() if entry.on_by_default]
 
 
+_loaded: dict[tuple[tuple[str, Entry], ...], dict[str, FactorClass]] = {}
+"""The classes of a table's contents, so the pages and the flow ask cheaply (a test that
+registers a factor changes the table, hence the key)."""
+
+
 def classes() -> dict[str, FactorClass]:
     """Each registered kind's class, in the table's order (imported on first use)."""
+    key = tuple(KNOWN.items())
+    found = _loaded.get(key)
+    if found is None:
+        found = _loaded[key] = _load()
+    return dict(found)
+
+
+def _load() -> dict[str, FactorClass]:
     found: dict[str, FactorClass] = {}
     for kind, entry in KNOWN.items():
         module_name, _, class_name = entry.target.partition(":")
