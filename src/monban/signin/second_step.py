@@ -32,7 +32,6 @@ from monban.store.ids import new_id
 
 MFA = "mfa"
 MFA_ENROLL = "mfa_enroll"
-"""Kinds that are offered as a way in but do not on their own make MFA apply."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
-"""What the two-step pages share: the words for each kind of factor, a signed-in person's
-factor context, reading a factor's answer from a posted form, catalogue errors with their help
-topic's steps inline, the JSON answer of the WebAuthn options endpoints, and the two-step
-part of the security page."""
+"""What the two-step pages share: the lists of factors they show (derived from the registry
+and the factors' descriptions), a signed-in person's factor context, reading a factor's
+answer from a posted form, catalogue errors with their help topic's steps inline, the JSON
+answer of the WebAuthn options endpoints, and the two-step part of the security page."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from monban.errors import SignInError
 from monban.factors import registry
 from monban.factors.base import Enrollment, FactorContext, FactorRecord
 from monban.factors.one_time_codes import mask as codes_mask
-from monban.factors.registry import counts_alone
 from monban.help.topics import TOPICS
 from monban.i18n.catalog import gettext_for
 from monban.sessions.service import Authenticated
@@ -140,7 +139,7 @@ async def two_step_section(request: Request, auth: Authenticated) -> dict[str, A
     addable = [k for k in runtime.factors.registry if k in allowed]
     backup = next((r for r in records if r.kind == "backup_code"), None)
     left = remaining_codes(backup) if backup else None
-    strong = [r for r in records if counts_alone(r.kind) and r.kind in allowed]
+    strong = [r for r in records if registry.counts_alone(r.kind) and r.kind in allowed]
     return {
         "factors": records, "addable": addable, "kinds": kinds(), "kind_hints": kind_hints(),
         "mask": mask, "mfa_on": bool(strong),
