@@ -36,6 +36,8 @@ def test_the_lists_are_the_registrys() -> None:
     assert mfa.kinds() == {k: d.label for k, d in described.items()}
     assert mfa.kind_hints() == {k: d.hint for k, d in described.items()}
     assert mfa.sent_kinds() == {"sms", "email"}
+    assert mfa.scripted("verify") == {"webauthn", "push"} and mfa.scripted("add") == {"webauthn"}
+    assert [k for k, d in described.items() if not d.confirm_page] == ["webauthn", "backup_code"]
     assert mfa.org_methods() == ["totp", "sms", "webauthn"]
     assert list(mfa.org_switches()) == ["email", "backup_code"]  # push is kept off that page
     assert {k for k in described if not registry.counts_alone(k)} == {"backup_code"}

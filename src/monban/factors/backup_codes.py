@@ -96,7 +96,7 @@ class BackupCodeFactor:
         label=N_("Backup verification codes"),
         hint=N_("One-time codes to keep somewhere safe, for when you cannot use your "
                 "other methods."),
-        trace_label=N_("backup verification code"), counts_alone=False,
+        trace_label=N_("backup verification code"), counts_alone=False, confirm_page=False,
         org_switch=(N_("Allow backup verification codes"),
                     N_("One-time codes members keep for when they cannot use their other "
                        "methods.")))

@@ -115,6 +115,12 @@ class Description:
     tick in the list of methods."""
     on_org_page: bool = True
     """False: not offered on the org's settings page (kept as set through the API/CLI)."""
+    confirm_page: bool = True
+    """Its first proof has a page of its own (web/templates/factors/<kind>_confirm.html).
+    False: proven on its first page (a security key) or made at once (backup codes)."""
+    scripts: frozenset[str] = frozenset()
+    """Its pages that run the same-origin script (webauthn.js): "add" (its first page),
+    "verify" (its part of the sign-in's second step)."""
 
 
 @runtime_checkable

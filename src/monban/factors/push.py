@@ -97,7 +97,7 @@ class PushFactor:
     """RFC 8176: proof of possession of a software-secured key (the device's Ed25519 key)."""
     description = Description(
         label=N_("Push notification"), hint=N_("Approve the sign-in in the app."),
-        trace_label=N_("push approval"), on_org_page=False)
+        trace_label=N_("push approval"), on_org_page=False, scripts=frozenset({"verify"}))
 
     def __init__(self, deps: FactorDeps) -> None:
         self._deps = deps

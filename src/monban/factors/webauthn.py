@@ -104,7 +104,8 @@ class WebAuthnFactor:
     description = Description(
         label=N_("Security key"),
         hint=N_("A physical key such as a YubiKey, or a passkey on your device."),
-        trace_label=N_("security key or passkey"))
+        trace_label=N_("security key or passkey"), confirm_page=False,
+        scripts=frozenset({"add", "verify"}))
 
     def __init__(self, deps: FactorDeps) -> None:
         self._deps = deps

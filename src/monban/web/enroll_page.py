@@ -58,11 +58,17 @@ def add_page(request: Request, place: Place, kind: str, step: str, *,
              error: SignInError | None = None, enrollment: Enrollment | None = None,
              enrollment_id: str = "", name: str = "", values: dict[str, Any] | None = None,
              existing_backup: bool = False) -> Response:
+    """`step`: start | confirm | codes; a factor without a confirmation page of its own is
+    confirmed on its first page, so a refused confirmation shows that again."""
     view = mfa_error(request, error, page_language(request, place.auth), kind) if error else None
     display = enrollment.display if enrollment else {}
+    described = registry.descriptions().get(kind)
+    if step == "confirm" and described is not None and not described.confirm_page:
+        step = "start"
     return render(request, "factor_add.html", auth=place.auth,
                   status=error.status if error else 200, error=view,
-                  scripts=kind == "webauthn" and step == "start",
+                  scripts=step == "start" and described is not None
+                  and "add" in described.scripts,
                   place={"base": place.base, "cancel": place.cancel,
                          "restart": place.restart(kind), "hidden": place.hidden,
                          "trust_days": place.trust_days, "in_flow": place.in_flow},

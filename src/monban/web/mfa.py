@@ -46,6 +46,11 @@ def org_switches() -> dict[str, tuple[str, str]]:
             if d.on_org_page and d.org_switch is not None}
 
 
+def scripted(page: str) -> frozenset[str]:
+    """Factors whose `page` ("add", "verify") runs webauthn.js."""
+    return frozenset(kind for kind, d in registry.descriptions().items() if page in d.scripts)
+
+
 def sent_kinds() -> frozenset[str]:
     """Factors whose code is sent when asked (their page offers to send another)."""
     return frozenset(kind for kind, d in registry.descriptions().items() if d.sends_code)

@@ -30,6 +30,7 @@ from monban.web.mfa import (
     mask,
     mfa_error,
     remaining_codes,
+    scripted,
     sent_kinds,
 )
 from monban.web.page_route import PageRoute
@@ -113,7 +114,7 @@ async def mfa_page(request: Request, step: Step, next_url: str, *,
     others = [(f, mfa_url(step.flow.id, next_url, factor=f.id)) for f in step.factors
               if f.id != factor.id]
     response = render(request, "mfa.html", status=error.status if error else 200, error=view,
-                      scripts=factor.kind in ("webauthn", "push"), flow_id=step.flow.id,
+                      scripts=factor.kind in scripted("verify"), flow_id=step.flow.id,
                       next=next_url, push=_push(step, factor, public),
                       identifier=step.account.label, factor=factor, others=others,
                       kinds=kinds(), way=_way, sent_to=(public or {}).get("sent_to")
