@@ -3,7 +3,7 @@ backup-code factor it was made for and is deleted with it. Codes whose factor is
 (removed before this release, when removal left them behind) are deleted.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0013
 Create Date: 2026-12-06 04:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
