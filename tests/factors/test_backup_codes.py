@@ -15,7 +15,7 @@ from monban.clock import FrozenClock
 from monban.errors import SignInError
 from monban.runtime import Runtime
 from monban.store import factors as factor_store
-from tests.conftest import PASSWORD, Updater, error_code, sign_in
+from tests.conftest import PASSWORD, Updater, error_code, sign_in, token_for
 from tests.factors import (
     code_at,
     enroll_totp,
@@ -193,3 +193,68 @@ async def test_racing_redemptions_on_postgresql(pg_runtime: Runtime,  # noqa: F8
         display_name="Hanako", email="hanako@acme.example", password=PASSWORD, org=org,
         role=Role.MEMBER, language="en")
     await race_one_code(pg_runtime, account, clock)
+
+
+async def test_removed_codes_stay_removed_when_staff_issue_a_code(
+        runtime: Runtime, member: Account, admin: Account, org: Any, client: httpx.AsyncClient,
+        with_app: tuple[str, str, dict[str, str]]) -> None:
+    """Issue 12.8: remove the backup-code factor, then an org admin issues a one-time code
+    (which makes the factor again): none of the removed set's codes may pass again."""
+    enrollment = await make_set(client, with_app[2])
+    old_codes, old_id = enrollment["display"]["codes"], enrollment["factor"]["id"]
+    removed = await client.delete(f"/api/v1/me/factors/{old_id}", headers=with_app[2])
+    assert removed.status_code == 200, removed.text
+    staff = await token_for(client, admin.label)
+    issued = await client.post(f"/api/v1/orgs/{org.slug}/members/{member.id}/backup-code",
+                               headers=staff)
+    assert issued.status_code == 201, issued.text
+    flow = await mfa_flow(client, member)
+    backup = next(f for f in flow["factors"] if f["kind"] == "backup_code")
+    assert backup["id"] != old_id
+    for code in old_codes:
+        refused = await verify(client, flow["flow"]["id"], backup["id"], code)
+        assert error_code(refused) == "BACKUP_CODE_INVALID", code
+    done = await verify(client, flow["flow"]["id"], backup["id"], issued.json()["code"])
+    assert done.status_code == 200 and done.json()["state"] == "done", done.text
+    stored = await runtime.db.run(factor_store.get, member.id, backup["id"], write=False)
+    assert stored is not None and stored.data["remaining"] == 0
+
+
+async def test_codes_of_a_removed_factor_do_not_answer_for_its_successor(
+        runtime: Runtime, member: Account, clock: FrozenClock) -> None:
+    """Straight at the factor: a code is redeemed only through the factor row it belongs to."""
+    factor = runtime.factors.registry["backup_code"]
+    ctx = factor_context(member, clock)
+    first = await factor.enroll(ctx, "", {})
+    assert first.factor is not None
+    await runtime.factors.remove(ctx, first.factor.id)
+    second = await factor.enroll(ctx, "", {})
+    assert second.factor is not None and second.factor.id != first.factor.id
+    with pytest.raises(SignInError) as refused:
+        await factor.verify(ctx, second.factor, {"code": first.display["codes"][0]}, {})
+    assert refused.value.code == "BACKUP_CODE_INVALID"
+    with pytest.raises(SignInError):  # nor through the removed row, should a flow still hold it
+        await factor.verify(ctx, first.factor, {"code": first.display["codes"][1]}, {})
+    assert await factor.verify(ctx, second.factor, {"code": second.display["codes"][0]},
+                               {}) is None
+
+
+async def test_a_two_step_reset_takes_the_codes_with_the_factors(
+        runtime: Runtime, member: Account, admin: Account, org: Any, client: httpx.AsyncClient,
+        clock: FrozenClock, with_app: tuple[str, str, dict[str, str]]) -> None:
+    """Every path that deletes the factor row ends its codes (the foreign key's cascade): an
+    admin's two-step reset, then a one-time code issued, lets no code of the old set in."""
+    old_codes = (await make_set(client, with_app[2]))["display"]["codes"]
+    staff = await token_for(client, admin.label)
+    base = f"/api/v1/orgs/{org.slug}/members/{member.id}"
+    assert (await client.post(f"{base}/reset-mfa", headers=staff)).status_code == 200
+    issued = await client.post(f"{base}/backup-code", headers=staff)
+    assert issued.status_code == 201, issued.text
+    factors = await runtime.factors.enrolled(member.id)
+    [backup] = [f for f in factors if f.kind == "backup_code"]
+    ctx = factor_context(member, clock)
+    for code in old_codes:
+        with pytest.raises(SignInError):
+            await runtime.factors.registry["backup_code"].verify(ctx, backup, {"code": code}, {})
+    assert await runtime.factors.registry["backup_code"].verify(
+        ctx, backup, {"code": issued.json()["code"]}, {}) is None

@@ -1,4 +1,5 @@
-"""Every UI string the pages use has a Japanese translation in the catalog."""
+"""Every UI string the pages use (their templates, the factors' descriptions) has a Japanese
+translation in the catalog."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 import monban.web
+from monban.factors import registry
 from monban.i18n.catalog import LOCALES, gettext_for
 
 WEB = Path(monban.web.__file__).parent
@@ -24,7 +26,10 @@ def used_msgids() -> set[str]:
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
                 found.add(node.args[0].value)
-    for path in (WEB / "templates").glob("*.html"):
+    for described in registry.descriptions().values():  # the factors' own words
+        found |= {described.label, described.hint, described.trace_label}
+        found |= {w for w in (described.default_name, *(described.org_switch or ())) if w}
+    for path in (WEB / "templates").rglob("*.html"):
         for match in TEMPLATE_CALL.finditer(path.read_text()):
             found.add(match.group(1) if match.group(1) is not None else match.group(2))
     return found

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from monban.factors import registry
+
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
-FACTOR_KINDS = frozenset({"totp", "sms", "email", "webauthn", "backup_code", "push"})
 
 
 class OrgSettings(BaseModel):
@@ -41,10 +42,10 @@ class OrgSettings(BaseModel):
     """Every member needs a second factor (enrolled at sign-in if they have none)."""
     mfa_required_roles: list[str] = Field(default_factory=list)
     """Or only members with these roles (owner, admin, support, member)."""
-    allowed_factors: list[str] = Field(
-        default_factory=lambda: ["totp", "sms", "webauthn", "backup_code", "push"])
-    """Second factors members may enroll and use. Email codes are off unless listed here
-    (NIST SP 800-63B does not accept email as an out-of-band authenticator)."""
+    allowed_factors: list[str] = Field(default_factory=registry.on_by_default)
+    """Second factors members may enroll and use: the registry's kinds, those on by default
+    unless the org says otherwise. Email codes are off unless listed here (NIST SP 800-63B
+    does not accept email as an out-of-band authenticator)."""
     trusted_browser_days: int = Field(default=180, ge=0, le=3650)
     """"Trust this browser" skips MFA there for this long; 0 = never trust."""
     totp_max_drift_steps: int = Field(default=10, ge=1, le=120)
@@ -114,7 +115,7 @@ class OrgSettings(BaseModel):
     @field_validator("allowed_factors")
     @classmethod
     def _known_factors(cls, value: list[str]) -> list[str]:
-        unknown = set(value) - FACTOR_KINDS
+        unknown = set(value) - registry.kinds()
         if unknown:
             raise ValueError(f"unknown factors {sorted(unknown)}")
         return sorted(set(value))

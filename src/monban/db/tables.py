@@ -226,11 +226,16 @@ backup_codes = Table(
     Column("id", String(32), primary_key=True),
     Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
            nullable=False),
+    # the backup-code factor row the code belongs to: a code answers only through it, and
+    # goes with it when the factor is removed (issue 12.8)
+    Column("factor_id", String(32), ForeignKey("factors.id", ondelete="CASCADE"),
+           nullable=False),
     Column("set_id", String(32), nullable=False),
     Column("code_hash", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime, nullable=True),
-    Index("ix_backup_codes_account_hash", "account_id", "code_hash"),
+    Index("ix_backup_codes_factor_hash", "factor_id", "code_hash"),
+    Index("ix_backup_codes_account_id", "account_id"),
 )
 
 trusted_browsers = Table(

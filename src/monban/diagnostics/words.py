@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from monban.factors import registry
 from monban.i18n.catalog import gettext_for
 from monban.signin.policies import TRACED
 
@@ -67,15 +68,6 @@ def moment(value: datetime | str | None, zone: ZoneInfo) -> str:
 POLICY_LABELS = {step.name: step.label for step in TRACED}
 """Every name a trace can hold, as signin/policies.py labels it."""
 
-FACTOR_LABELS = {
-    "totp": N_("authenticator app code"),
-    "sms": N_("code by SMS"),
-    "email": N_("code by email"),
-    "webauthn": N_("security key or passkey"),
-    "backup_code": N_("backup verification code"),
-    "push": N_("push approval"),
-}
-
 FIX_BY = {
     "user": N_("The member."),
     "org_admin": N_("An administrator of the organization."),
@@ -89,4 +81,6 @@ def policy_label(policy: str) -> Line:
 
 
 def factor_label(kind: str) -> Line:
-    return Line(FACTOR_LABELS.get(kind, kind))
+    """What was checked, in the factor's own words (factors/base.Description.trace_label)."""
+    described = registry.descriptions().get(kind)
+    return Line(described.trace_label if described else kind)

@@ -2,7 +2,8 @@
 (the seed page's answer to a lost device is "sign in with a backup verification code").
 
 A set is 5 to 20 random 12-digit codes, shown once (and as a plain-text file to keep) and
-stored only as keyed hashes. Each account has one factor row of this kind; making a new set
+stored only as keyed hashes. Each account has one factor row of this kind, and every code is
+bound to that row: it is redeemed only through it and removed with it. Making a new set
 cancels every earlier code in the same transaction. A code works once: it is spent by a single
 UPDATE ... WHERE used_at IS NULL, so racing redemptions give exactly one success. The factor's
 data keeps how many codes remain, for the pages to suggest a new set.
@@ -21,7 +22,9 @@ from sqlalchemy import Connection
 from monban.accounts.model import Account
 from monban.errors import SignInError
 from monban.factors.base import (
+    N_,
     Challenge,
+    Description,
     Enrollment,
     FactorContext,
     FactorDeps,
@@ -89,6 +92,14 @@ def download_text(service: str, account: Account, codes: list[str], now: datetim
 class BackupCodeFactor:
     kind = "backup_code"
     amr = "otp"
+    description = Description(
+        label=N_("Backup verification codes"),
+        hint=N_("One-time codes to keep somewhere safe, for when you cannot use your "
+                "other methods."),
+        trace_label=N_("backup verification code"), counts_alone=False, confirm_page=False,
+        org_switch=(N_("Allow backup verification codes"),
+                    N_("One-time codes members keep for when they cannot use their other "
+                       "methods.")))
 
     def __init__(self, deps: FactorDeps) -> None:
         self._deps = deps
@@ -125,12 +136,16 @@ class BackupCodeFactor:
         if not await self._deps.db.run(_redeem, factor, code_hash, ctx.now):
             raise SignInError("BACKUP_CODE_INVALID")
 
+    async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
+        """The row and every code of it (the person's set and any issued by staff), in one
+        transaction: a backup-code factor made again later starts with no old code."""
+        return await self._deps.db.run(_remove, ctx.account.id, factor.id)
+
 
 def _replace(conn: Connection, ctx: FactorContext, name: str, set_id: str,
              hashes: list[str]) -> FactorRecord:
     account_id = ctx.account.id
     code_store.lock_account(conn, account_id)
-    code_store.replace_set(conn, account_id, set_id, hashes, ctx.now)
     data = {"set_id": set_id, "remaining": len(hashes)}
     existing = code_store.factor_for(conn, account_id)
     if existing is None:
@@ -139,19 +154,29 @@ def _replace(conn: Connection, ctx: FactorContext, name: str, set_id: str,
             name=name or DEFAULT_NAME, target=None, secret=None, credential_id=None,
             data=data, preferred=False, created_at=ctx.now, last_used_at=None)
         factor_store.insert(conn, record)
-        return record
-    values: dict[str, Any] = {"data": {**existing.data, **data}}
-    if name:
-        values["name"] = name
-    factor_store.update_data(conn, existing.id, **values)
-    return replace(existing, **values)
+    else:
+        values: dict[str, Any] = {"data": {**existing.data, **data}}
+        if name:
+            values["name"] = name
+        factor_store.update_data(conn, existing.id, **values)
+        record = replace(existing, **values)
+    code_store.replace_set(conn, record, set_id, hashes, ctx.now)
+    return record
 
 
 def _redeem(conn: Connection, factor: FactorRecord, code_hash: str, now: datetime) -> bool:
+    """Spend a code of this factor row, only while it is the account's live one."""
     current = code_store.factor_for(conn, factor.account_id, lock=True)
-    if not code_store.redeem(conn, factor.account_id, code_hash, now):
+    if current is None or current.id != factor.id:
         return False
-    if current is not None:
-        factor_store.update_data(conn, current.id, data={
-            **current.data, "remaining": code_store.remaining(conn, factor.account_id)})
+    if not code_store.redeem(conn, factor.id, code_hash, now):
+        return False
+    factor_store.update_data(conn, current.id, data={
+        **current.data, "remaining": code_store.remaining(conn, factor.id)})
     return True
+
+
+def _remove(conn: Connection, account_id: str, factor_id: str) -> bool:
+    code_store.lock_account(conn, account_id)
+    code_store.forget(conn, factor_id)
+    return factor_store.remove(conn, account_id, factor_id)

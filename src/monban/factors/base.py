@@ -1,12 +1,14 @@
-"""What every factor is: a plug-in with the same verbs — enroll, confirm, challenge, verify —
-over its own storage. The sign-in flow and the pages know only this interface and the
-registry (factors/registry.py), never which factors exist."""
+"""What every factor is: a plug-in with the same verbs — enroll, confirm, challenge, verify,
+remove — over its own storage, that describes itself (`Description`: its words, whether it
+counts alone, how the pages offer it). The sign-in flow and the pages know only this interface
+and the registry (factors/registry.py), never which factors exist; a factor's page fragments
+are web/templates/factors/<kind>_*.html, included by name."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
@@ -82,10 +84,51 @@ class FactorDeps:
     app version)."""
 
 
+def N_(msgid: str) -> str:  # noqa: N802 - the conventional gettext marker
+    """Marks a description's words for the ja/en catalogues; translated where shown."""
+    return msgid
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """How a factor presents itself. Words are gettext message ids (English), translated by
+    the catalogues under i18n/locales; every list of factors is derived from these
+    (factors/registry.py), never written out elsewhere."""
+
+    label: str
+    """Its name on the pages: "Authenticator app"."""
+    hint: str
+    """One line under the name where a method is chosen."""
+    trace_label: str
+    """What was checked, in a diagnostics trace: "authenticator app code"."""
+    default_name: str = ""
+    """The name an enrolled one gets when none is typed (empty: the label)."""
+    counts_alone: bool = True
+    """A second step on its own. False (backup codes): having only this one does not turn
+    two-step verification on, and it is offered after the others."""
+    sends_code: bool = False
+    """A code is sent when asked (the page offers "Resend code")."""
+    enroll_field: tuple[str, int] | None = None
+    """The form field its enrolment needs and its longest length: ("phone", 32)."""
+    org_switch: tuple[str, str] | None = None
+    """On the org's two-step settings page, a switch of its own (label, hint) rather than a
+    tick in the list of methods."""
+    on_org_page: bool = True
+    """False: not offered on the org's settings page (kept as set through the API/CLI)."""
+    confirm_page: bool = True
+    """Its first proof has a page of its own (web/templates/factors/<kind>_confirm.html).
+    False: proven on its first page (a security key) or made at once (backup codes)."""
+    scripts: frozenset[str] = frozenset()
+    """Its pages that run the same-origin script (webauthn.js): "add" (its first page),
+    "verify" (its part of the sign-in's second step)."""
+
+
+@runtime_checkable
 class Factor(Protocol):
     kind: str
     amr: str
     """RFC 8176 method reference: otp, sms, hwk, swk, ..."""
+    description: Description
 
     async def enroll(self, ctx: FactorContext, name: str, params: dict[str, Any]) -> Enrollment:
         """Start adding this factor (raise SignInError for bad params)."""
@@ -107,3 +150,18 @@ class Factor(Protocol):
         Return the record that answered when it is not `factor` (any of the person's
         security keys may answer), else None."""
         ...
+
+    async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
+        """Remove the enrolled factor and everything that answers through it, in one
+        transaction: the row, and what belongs to it (a backup-code set's codes, a push
+        method's device link). False when it was already gone."""
+        ...
+
+
+class FactorClass(Protocol):
+    """What the registry holds: a factor's class, described before any is made."""
+
+    kind: str
+    description: Description
+
+    def __call__(self, deps: FactorDeps) -> Factor: ...

@@ -8,7 +8,7 @@ from typing import Any
 
 from monban.accounts.identifiers import normalise_email
 from monban.errors import SignInError
-from monban.factors.base import FactorContext
+from monban.factors.base import N_, Description, FactorContext
 from monban.factors.one_time_codes import TTL, CodeFactor
 from monban.notify.messages import code_email
 from monban.notify.outgoing import Kind, Origin, Outgoing
@@ -18,6 +18,12 @@ class EmailCodeFactor(CodeFactor):
     kind = "email"
     amr = "otp"
     channel = "email"
+    description = Description(
+        label=N_("Email"), hint=N_("A code sent to an email address."),
+        trace_label=N_("code by email"), sends_code=True, enroll_field=("email", 320),
+        org_switch=(N_("Allow email codes as a second step"),
+                    N_("Weaker than the other methods: anyone who can read the member's mail "
+                       "can use them. Off unless you turn it on.")))
 
     def target_from(self, params: dict[str, Any]) -> str:
         address = params.get("email")

@@ -1,8 +1,8 @@
 """A single backup verification code issued by staff (an org admin, or support after an
 approved request): one 12-digit code in a set of its own, added beside the person's own
-codes (their set is not cancelled), with the account's "backup_code" factor row made if it
-has none, so the sign-in's second step offers it. It is redeemed by the ordinary backup-code
-factor (factors/backup_codes.py): once, by one atomic UPDATE."""
+codes (their set is not cancelled), bound to the account's "backup_code" factor row (made if
+it has none, so the sign-in's second step offers it) and removed with it. It is redeemed by
+the ordinary backup-code factor (factors/backup_codes.py): once, by one atomic UPDATE."""
 
 from __future__ import annotations
 
@@ -21,14 +21,14 @@ from monban.store.ids import new_id
 
 def issue(conn: Connection, codes: CodeHasher, account_id: str, set_id: str,
           now: datetime, issued_by: str) -> str:
-    """Store one new code for the account under `set_id`; the plain code, to be handed over
-    (`issued_by`: "admin" or "support", kept on a factor row this creates)."""
+    """Store one new code for the account under `set_id`, bound to its backup-code factor
+    (made if it has none); the plain code, to be handed over (`issued_by`: "admin" or
+    "support", kept on a factor row this creates)."""
     code_store.lock_account(conn, account_id)
+    factor = _factor(conn, account_id, now, issued_by)
     code = new_code()
-    conn.execute(backup_codes.insert().values(
-        id=new_id(), account_id=account_id, set_id=set_id,
-        code_hash=codes.digest(PURPOSE, code), created_at=now, used_at=None))
-    _count(conn, account_id, now, issued_by)
+    code_store.add(conn, factor, set_id, codes.digest(PURPOSE, code), now)
+    _count(conn, factor)
     return code
 
 
@@ -37,21 +37,27 @@ def withdraw(conn: Connection, account_id: str, set_id: str, now: datetime) -> i
     gone = conn.execute(delete(backup_codes).where(
         (backup_codes.c.account_id == account_id) & (backup_codes.c.set_id == set_id)
         & backup_codes.c.used_at.is_(None))).rowcount
-    if gone:
-        _count(conn, account_id, now, "support")
+    factor = code_store.factor_for(conn, account_id, lock=True)
+    if gone and factor is not None:
+        _count(conn, factor)
     return int(gone)
 
 
-def _count(conn: Connection, account_id: str, now: datetime, issued_by: str) -> None:
-    """Keep the factor row (made if missing) and its count of remaining codes right."""
-    remaining = code_store.remaining(conn, account_id)
+def _factor(conn: Connection, account_id: str, now: datetime, issued_by: str) -> FactorRecord:
+    """The account's backup-code factor row, made if missing."""
     existing = code_store.factor_for(conn, account_id, lock=True)
     if existing is not None:
-        factor_store.update_data(conn, existing.id,
-                                 data={**existing.data, "remaining": remaining})
-        return
-    factor_store.insert(conn, FactorRecord(
+        return existing
+    record = FactorRecord(
         id=new_id(), account_id=account_id, kind=BackupCodeFactor.kind, name=DEFAULT_NAME,
         target=None, secret=None, credential_id=None,
-        data={"remaining": remaining, "issued_by": issued_by}, preferred=False,
-        created_at=now, last_used_at=None))
+        data={"remaining": 0, "issued_by": issued_by}, preferred=False,
+        created_at=now, last_used_at=None)
+    factor_store.insert(conn, record)
+    return record
+
+
+def _count(conn: Connection, factor: FactorRecord) -> None:
+    """Keep the factor row's count of remaining codes right."""
+    factor_store.update_data(conn, factor.id, data={
+        **factor.data, "remaining": code_store.remaining(conn, factor.id)})

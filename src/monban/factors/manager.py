@@ -12,12 +12,15 @@ from monban.accounts.org_settings import OrgSettings
 from monban.db.database import Database
 from monban.errors import SignInError
 from monban.factors.base import Enrollment, Factor, FactorContext, FactorRecord
-from monban.store import audit, backup_codes, trusted_browsers
+from monban.store import audit, trusted_browsers
 from monban.store import factors as factor_store
 
 
 class FactorManager:
     def __init__(self, db: Database, registry: dict[str, Factor]) -> None:
+        for kind, factor in registry.items():
+            if not isinstance(factor, Factor):  # every verb, removal included, and the words
+                raise TypeError(f"factor {kind!r} does not implement factors/base.Factor")
         self._db = db
         self.registry = registry
 
@@ -55,13 +58,16 @@ class FactorManager:
         return record
 
     async def remove(self, ctx: FactorContext, factor_id: str) -> None:
+        """The factor's own removal (factors/base.Factor.remove: the row and what answers
+        through it); a row of a kind no longer registered is just deleted."""
         record = await self._db.run(factor_store.get, ctx.account.id, factor_id, write=False)
-        if record is None or not await self._db.run(factor_store.remove, ctx.account.id,
-                                                     factor_id):
+        if record is None:
             raise SignInError("NOT_FOUND")
-        removed = getattr(self.registry.get(record.kind), "removed", None)
-        if removed is not None:  # e.g. push: the device it belongs to is unlinked too
-            await removed(ctx, record)
+        factor = self.registry.get(record.kind)
+        gone = (await factor.remove(ctx, record) if factor is not None else
+                await self._db.run(factor_store.remove, ctx.account.id, factor_id))
+        if not gone:
+            raise SignInError("NOT_FOUND")
         await self._audit(ctx, "factor.removed", record)
 
     async def prefer(self, ctx: FactorContext, factor_id: str) -> None:
@@ -80,13 +86,6 @@ class FactorManager:
     async def _audit(self, ctx: FactorContext, event: str, record: FactorRecord) -> None:
         await self._db.run(_record, ctx, event, {"factor": record.kind, "name": record.name,
                                                  "id": record.id})
-
-
-def _remove(conn: Connection, account_id: str, record: FactorRecord) -> bool:
-    removed = factor_store.remove(conn, account_id, record.id)
-    if removed and record.kind == "backup_code":
-        backup_codes.forget(conn, account_id)
-    return removed
 
 
 def _record(conn: Connection, ctx: FactorContext, event: str, detail: dict[str, Any]) -> None:

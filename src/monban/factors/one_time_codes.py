@@ -190,6 +190,10 @@ class CodeFactor:
         await self._deps.db.run(consume, self._deps.codes, scope, response.get("code"),
                                 ctx.now)
 
+    async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
+        """Just the row: codes are sent to its target when asked, nothing else is kept."""
+        return await self._deps.db.run(factor_store.remove, ctx.account.id, factor.id)
+
     # -------------------------------------------------------------------------------------
     def _confirm(self, conn: Connection, ctx: FactorContext, enrollment_id: str,
                  code: Any) -> FactorRecord | SignInError:

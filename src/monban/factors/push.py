@@ -25,7 +25,9 @@ from monban.devices.setup import AuthenticatorSetup, channel
 from monban.devices.signature import at_least
 from monban.errors import SignInError
 from monban.factors.base import (
+    N_,
     Challenge,
+    Description,
     Enrollment,
     FactorContext,
     FactorDeps,
@@ -66,6 +68,13 @@ def _unlink(conn: Connection, ctx: FactorContext, device_id: str) -> None:
             factor_store.remove(conn, ctx.account.id, record.id)
 
 
+def _remove(conn: Connection, ctx: FactorContext, factor: FactorRecord) -> bool:
+    if not factor_store.remove(conn, ctx.account.id, factor.id):
+        return False
+    _unlink(conn, ctx, factor.credential_id or "")
+    return True
+
+
 def _linked_factor(conn: Connection, link_id: str, account_id: str) -> FactorRecord | None:
     device_id = devices.linked_device(conn, link_id, account_id)
     if device_id is None:
@@ -87,6 +96,9 @@ class PushFactor:
     kind = "push"
     amr = "swk"
     """RFC 8176: proof of possession of a software-secured key (the device's Ed25519 key)."""
+    description = Description(
+        label=N_("Push notification"), hint=N_("Approve the sign-in in the app."),
+        trace_label=N_("push approval"), on_org_page=False, scripts=frozenset({"verify"}))
 
     def __init__(self, deps: FactorDeps) -> None:
         self._deps = deps
@@ -121,10 +133,10 @@ class PushFactor:
             raise SignInError("INVALID_REQUEST", detail={"push": "not_linked_yet"})
         return record
 
-    async def removed(self, ctx: FactorContext, factor: FactorRecord) -> None:
-        """The push method was removed (two-step card): unlink its device entirely, so a
-        lost device can neither restrict sign-in, list sessions nor show codes that work."""
-        await self._deps.db.run(_unlink, ctx, factor.credential_id or "")
+    async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
+        """The row, and its device unlinked entirely in the same transaction, so a lost
+        device can neither restrict sign-in, list sessions nor show codes that work."""
+        return await self._deps.db.run(_remove, ctx, factor)
 
     # Signing in --------------------------------------------------------------------------
     async def challenge(self, ctx: FactorContext, factor: FactorRecord) -> Challenge:

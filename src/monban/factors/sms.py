@@ -8,7 +8,7 @@ from typing import Any
 
 from monban.accounts.identifiers import normalise_phone
 from monban.errors import SignInError
-from monban.factors.base import FactorContext
+from monban.factors.base import N_, Description, FactorContext
 from monban.factors.one_time_codes import TTL, CodeFactor
 from monban.notify.messages import code_sms
 from monban.notify.outgoing import Kind, Origin, Outgoing
@@ -18,6 +18,11 @@ class SmsFactor(CodeFactor):
     kind = "sms"
     amr = "sms"
     channel = "sms"
+    description = Description(
+        label=N_("Text message (SMS)"),
+        hint=N_("A code sent to your mobile phone by text message."),
+        trace_label=N_("code by SMS"), default_name=N_("Mobile phone"), sends_code=True,
+        enroll_field=("phone", 32))
 
     def target_from(self, params: dict[str, Any]) -> str:
         phone = params.get("phone")

@@ -22,7 +22,9 @@ from sqlalchemy import Connection
 
 from monban.errors import SignInError
 from monban.factors.base import (
+    N_,
     Challenge,
+    Description,
     Enrollment,
     FactorContext,
     FactorDeps,
@@ -68,6 +70,11 @@ def matching(otp: pyotp.TOTP, code: str, now_step: int, deltas: list[int]) -> in
 class TotpFactor:
     kind = "totp"
     amr = "otp"
+    description = Description(
+        label=N_("Authenticator app"),
+        hint=N_("Codes from an app such as Google Authenticator or Microsoft Authenticator, "
+                "even without a connection."),
+        trace_label=N_("authenticator app code"))
 
     def __init__(self, deps: FactorDeps) -> None:
         self._deps = deps
@@ -137,6 +144,10 @@ class TotpFactor:
         if not await self._deps.db.run(_check, factor, secret, code, ctx.now,
                                        ctx.settings.totp_max_drift_steps):
             raise invalid()
+
+    async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
+        """Just the row: the sealed seed and the used time steps live in it."""
+        return await self._deps.db.run(factor_store.remove, ctx.account.id, factor.id)
 
 
 def _check(conn: Connection, factor: FactorRecord, secret: str, code: str, now: datetime,

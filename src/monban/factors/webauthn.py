@@ -39,7 +39,15 @@ from webauthn.helpers.structs import (
 )
 
 from monban.errors import SignInError
-from monban.factors.base import Challenge, Enrollment, FactorContext, FactorDeps, FactorRecord
+from monban.factors.base import (
+    N_,
+    Challenge,
+    Description,
+    Enrollment,
+    FactorContext,
+    FactorDeps,
+    FactorRecord,
+)
 from monban.store import factors as factor_store
 from monban.store.ids import new_id, new_token
 
@@ -93,6 +101,11 @@ class WebAuthnFactor:
     amr = "hwk"
     """The flow's method reference. Each key's own ("hwk", or "swk" for a platform or synced
     passkey) is in its data["amr"]."""
+    description = Description(
+        label=N_("Security key"),
+        hint=N_("A physical key such as a YubiKey, or a passkey on your device."),
+        trace_label=N_("security key or passkey"), confirm_page=False,
+        scripts=frozenset({"add", "verify"}))
 
     def __init__(self, deps: FactorDeps) -> None:
         self._deps = deps
@@ -199,6 +212,10 @@ class WebAuthnFactor:
         await self._deps.db.run(_used, key.id, credential["id"], verified.new_sign_count,
                                 verified.credential_backed_up, ctx.now)
         return key
+
+    async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
+        """Just the row: the credential's public key and sign count live in it."""
+        return await self._deps.db.run(factor_store.remove, ctx.account.id, factor.id)
 
 
 def _b64_or_empty(value: str) -> bytes:

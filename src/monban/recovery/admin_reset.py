@@ -28,7 +28,6 @@ from monban.recovery import notices
 from monban.signin import lockout
 from monban.signin.request_info import RequestInfo
 from monban.store import accounts, sessions, trusted_browsers
-from monban.store import backup_codes as code_store
 from monban.store.ids import new_id
 
 if TYPE_CHECKING:
@@ -113,9 +112,9 @@ def _checked(actor: Account | None, action: Action, member: Account) -> str | No
 
 
 def _reset_mfa(conn: Connection, account_id: str, now: datetime) -> dict[str, int]:
+    # backup codes go with their factor rows (backup_codes.factor_id, ON DELETE CASCADE)
     removed = conn.execute(factors.delete().where(factors.c.account_id == account_id)).rowcount
     conn.execute(factor_enrollments.delete().where(factor_enrollments.c.account_id == account_id))
-    code_store.forget(conn, account_id)
     untrusted = trusted_browsers.remove_all(conn, account_id)
     accounts.update_fields(conn, account_id, must_enroll_mfa=True)
     ended = sessions.end_all(conn, account_id, now, kind=sessions.BROWSER)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from monban.accounts.model import Account
 from monban.errors import SignInError
 from monban.factors.base import Challenge, FactorContext, FactorRecord
+from monban.factors.registry import counts_alone
 from monban.recovery import notices
 from monban.recovery.reset import ALLOWED_IPS, FINISH, MFA, NEW_PASSWORD, PASSWORD, Step
 from monban.signin import lockout
@@ -27,7 +28,7 @@ from monban.signin.flow import SignedIn
 from monban.signin.flow_access import Loaded
 from monban.signin.policies import plan
 from monban.signin.request_info import RequestInfo
-from monban.signin.second_step import ALONE_IS_NOT_ENOUGH, MFA_ENROLL, SecondStepRequired
+from monban.signin.second_step import MFA_ENROLL, SecondStepRequired
 from monban.store import accounts, audit, flows
 from monban.store import factors as factor_store
 from monban.store.flow_states import FlowState
@@ -151,7 +152,7 @@ class Outcomes:
             result: SignedIn | SecondStepRequired = SecondStepRequired(
                 flow.id, MFA_ENROLL, [], [k for k in self._rt.factors.registry
                                           if k in settings.allowed_factors
-                                          and k not in ALONE_IS_NOT_ENOUGH], flow.expires_at)
+                                          and counts_alone(k)], flow.expires_at)
         else:
             result = await self._sign_in(loaded, request, (PASSWORD,), amr)
             await self._rt.db.run(accounts.update_fields, account.id, must_enroll_mfa=True)
@@ -210,7 +211,7 @@ class Outcomes:
             account_id=account.id, limit=200), write=False)
         since = next((e.at for e in events if e.event in FLAGGED_BY), None)
         factors = await self._rt.factors.enrolled(account.id)
-        if not any(f.kind not in ALONE_IS_NOT_ENOUGH and (since is None or f.created_at > since)
+        if not any(counts_alone(f.kind) and (since is None or f.created_at > since)
                    for f in factors):
             return False
         await self._rt.db.run(accounts.update_fields, account.id, must_enroll_mfa=False)

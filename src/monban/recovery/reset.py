@@ -39,11 +39,11 @@ from monban.errors import SignInError
 from monban.factors import one_time_codes
 from monban.factors.base import FactorRecord
 from monban.factors.one_time_codes import RESEND_AFTER, Scope, mask
+from monban.factors.registry import counts_alone
 from monban.recovery.contacts import parse
 from monban.signin import existence, lockout
 from monban.signin.flow_access import Loaded, binder_hash_for, open_flow
 from monban.signin.request_info import RequestInfo
-from monban.signin.second_step import ALONE_IS_NOT_ENOUGH
 from monban.store import accounts, flows, orgs
 from monban.store import otp_challenges as otp_store
 from monban.store import recovery_contacts as contact_store
@@ -271,7 +271,7 @@ class Reset:
 
 def _ordered(usable: Sequence[FactorRecord]) -> list[FactorRecord]:
     """As the sign-in offers them: the preferred factor first, backup codes last."""
-    return sorted(usable, key=lambda f: (not f.preferred, f.kind in ALONE_IS_NOT_ENOUGH,
+    return sorted(usable, key=lambda f: (not f.preferred, not counts_alone(f.kind),
                                          f.created_at))
 
 

@@ -29,6 +29,7 @@ from monban.clock import Clock
 from monban.db.database import Database
 from monban.errors import SignInError
 from monban.factors.base import FactorRecord
+from monban.factors.registry import counts_alone
 from monban.passwords import policy
 from monban.passwords.blocklist import Identity
 from monban.passwords.hasher import PasswordHasher
@@ -37,7 +38,7 @@ from monban.signin.flow import PASSWORD, SignedIn, SignInService
 from monban.signin.flow_access import Loaded, open_flow
 from monban.signin.policies import plan
 from monban.signin.request_info import RequestInfo
-from monban.signin.second_step import ALONE_IS_NOT_ENOUGH, SecondStepRequired
+from monban.signin.second_step import SecondStepRequired
 from monban.store import audit, flows, orgs, password_history, sessions
 from monban.store import factors as factor_store
 from monban.store.flow_states import FlowState
@@ -51,7 +52,7 @@ PASSWORD_CHANGE = FlowState.PASSWORD_CHANGE
 def only_factor(factors: Sequence[FactorRecord]) -> bool:
     """No factor that makes MFA apply (backup codes alone do not): the password is the only
     one, and NIST asks 15 characters of it."""
-    return not any(f.kind not in ALONE_IS_NOT_ENOUGH for f in factors)
+    return not any(counts_alone(f.kind) for f in factors)
 
 
 async def first_hash(hasher: PasswordHasher, password: str, settings: OrgSettings,

@@ -26,6 +26,7 @@ from monban.crypto.code_hash import CodeHasher
 from monban.db.database import Database
 from monban.errors import SignInError
 from monban.factors.one_time_codes import RESEND_AFTER, TTL, consume, mask, send
+from monban.factors.registry import counts_alone
 from monban.notify.messages import code_email, code_sms
 from monban.notify.outgoing import Origin, Outgoing
 from monban.notify.senders import Senders
@@ -34,7 +35,7 @@ from monban.signin.flow import PASSWORD, SignedIn, SignInService
 from monban.signin.flow_access import Loaded, open_flow
 from monban.signin.policies import plan
 from monban.signin.request_info import RequestInfo
-from monban.signin.second_step import ALONE_IS_NOT_ENOUGH, SecondStepRequired
+from monban.signin.second_step import SecondStepRequired
 from monban.store import audit, flows, orgs
 from monban.store.counters import Counters
 from monban.store.otp_challenges import Scope
@@ -185,7 +186,7 @@ class Passwordless:
         if second is None or loaded.account is None:
             return frozenset()
         strong = {f.kind for f in second.manager.usable_of(loaded.factors, loaded.settings)
-                  if f.kind not in ALONE_IS_NOT_ENOUGH}
+                  if counts_alone(f.kind)}
         return frozenset(strong) if len(strong) == 1 else frozenset()
 
     async def _flow(self, flow_id: str, now: datetime, request: RequestInfo) -> Loaded:

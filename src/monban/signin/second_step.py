@@ -20,6 +20,7 @@ from monban.db.database import Database
 from monban.errors import SignInError
 from monban.factors.base import Challenge, Enrollment, FactorContext, FactorRecord
 from monban.factors.manager import FactorManager
+from monban.factors.registry import counts_alone
 from monban.sessions.device import describe
 from monban.signin import lockout
 from monban.signin.context import PolicyContext
@@ -34,8 +35,6 @@ from monban.store.flow_states import FlowState
 from monban.store.ids import new_id
 
 MFA, MFA_ENROLL = FlowState.MFA, FlowState.MFA_ENROLL
-ALONE_IS_NOT_ENOUGH = frozenset({"backup_code"})
-"""Kinds that are offered as a way in but do not on their own make MFA apply."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +65,7 @@ class SecondStep:
         """Whether multi-factor authentication is on for the account: it has a usable second
         factor, or its org requires one of it. (Mail clients then need app passwords.)"""
         usable = self.manager.usable_of(enrolled, settings)
-        return (any(f.kind not in ALONE_IS_NOT_ENOUGH for f in usable)
+        return (any(counts_alone(f.kind) for f in usable)
                 or self._mfa_required(account, settings))
 
     def _mfa_required(self, account: Account, settings: OrgSettings) -> bool:
@@ -86,10 +85,10 @@ class SecondStep:
         provider's answer, its flow in `from_states`): what, if anything, is still to
         prove. `ctx` is the sign-in's policy context (its trace)."""
         every = self.manager.usable_of(enrolled, settings)
-        await SameFactor(used_kind, {f.kind for f in every if f.kind not in ALONE_IS_NOT_ENOUGH}
+        await SameFactor(used_kind, {f.kind for f in every if counts_alone(f.kind)}
                          ).check(ctx)
         usable = _usable(every, used_kind)
-        strong = [f for f in usable if f.kind not in ALONE_IS_NOT_ENOUGH]
+        strong = [f for f in usable if counts_alone(f.kind)]
         required = self._mfa_required(account, settings)
         if not strong and not required:
             return None
@@ -117,7 +116,7 @@ class SecondStep:
 
     def _enrollable(self, settings: OrgSettings) -> list[str]:
         return [k for k in self.manager.registry
-                if k in settings.allowed_factors and k not in ALONE_IS_NOT_ENOUGH]
+                if k in settings.allowed_factors and counts_alone(k)]
 
     # Proving a factor ------------------------------------------------------------------
     async def challenge(self, flow_id: str, factor_id: str, request: RequestInfo
@@ -228,5 +227,5 @@ def _usable(usable: Sequence[FactorRecord], used_kind: object) -> list[FactorRec
 
 def _ordered(usable: Sequence[FactorRecord]) -> list[FactorRecord]:
     """The preferred factor first, backup codes last, else oldest first."""
-    return sorted(usable, key=lambda f: (not f.preferred, f.kind in ALONE_IS_NOT_ENOUGH,
+    return sorted(usable, key=lambda f: (not f.preferred, not counts_alone(f.kind),
                                          f.created_at))

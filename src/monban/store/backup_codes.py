@@ -1,4 +1,6 @@
-"""Backup verification codes: keyed hashes only (crypto/code_hash.py), one set per account.
+"""Backup verification codes: keyed hashes only (crypto/code_hash.py), each bound to the
+backup-code factor row it belongs to (`factor_id`, ON DELETE CASCADE): a code answers only
+through that row and is gone with it, so removing the factor ends every code it had.
 
 Redeeming is one UPDATE that sets used_at only where it is still NULL: of any number of
 racing redemptions of one code exactly one changes the row."""
@@ -32,30 +34,42 @@ def factor_for(conn: Connection, account_id: str, *, lock: bool = False) -> Fact
     return from_row(row) if row is not None else None
 
 
-def replace_set(conn: Connection, account_id: str, set_id: str, hashes: Sequence[str],
+def replace_set(conn: Connection, factor: FactorRecord, set_id: str, hashes: Sequence[str],
                 now: datetime) -> None:
-    """Delete every earlier code of the account and store the new set."""
-    conn.execute(delete(backup_codes).where(backup_codes.c.account_id == account_id))
+    """Delete every earlier code of the factor (the person's own and any issued by staff)
+    and store the new set under it."""
+    forget(conn, factor.id)
     conn.execute(backup_codes.insert(), [
-        {"id": new_id(), "account_id": account_id, "set_id": set_id, "code_hash": h,
-         "created_at": now, "used_at": None} for h in hashes])
+        {"id": new_id(), "account_id": factor.account_id, "factor_id": factor.id,
+         "set_id": set_id, "code_hash": h, "created_at": now, "used_at": None}
+        for h in hashes])
 
 
-def redeem(conn: Connection, account_id: str, code_hash: str, now: datetime) -> bool:
-    """Spend the code in one statement; False when it is unknown or spent."""
+def add(conn: Connection, factor: FactorRecord, set_id: str, code_hash: str,
+        now: datetime) -> None:
+    """One more code beside the factor's others (a code issued by staff)."""
+    conn.execute(backup_codes.insert().values(
+        id=new_id(), account_id=factor.account_id, factor_id=factor.id, set_id=set_id,
+        code_hash=code_hash, created_at=now, used_at=None))
+
+
+def redeem(conn: Connection, factor_id: str, code_hash: str, now: datetime) -> bool:
+    """Spend the code in one statement; False when it is unknown, spent, or belongs to
+    another factor row (one that was removed, whatever the account has now)."""
     result = conn.execute(update(backup_codes).where(
-        (backup_codes.c.account_id == account_id) & (backup_codes.c.code_hash == code_hash)
+        (backup_codes.c.factor_id == factor_id) & (backup_codes.c.code_hash == code_hash)
         & backup_codes.c.used_at.is_(None)).values(used_at=now))
     return result.rowcount == 1
 
 
-def remaining(conn: Connection, account_id: str) -> int:
+def remaining(conn: Connection, factor_id: str) -> int:
     count = conn.execute(select(func.count()).select_from(backup_codes).where(
-        (backup_codes.c.account_id == account_id) & backup_codes.c.used_at.is_(None))).scalar()
+        (backup_codes.c.factor_id == factor_id) & backup_codes.c.used_at.is_(None))).scalar()
     return int(count or 0)
 
 
-def forget(conn: Connection, account_id: str) -> int:
-    """Delete every code of the account (for when its backup-code factor is removed)."""
-    return conn.execute(delete(backup_codes).where(
-        backup_codes.c.account_id == account_id)).rowcount
+def forget(conn: Connection, factor_id: str) -> int:
+    """Delete every code of the factor (its removal; the foreign key's cascade does the same
+    when the row is deleted some other way)."""
+    return int(conn.execute(delete(backup_codes).where(
+        backup_codes.c.factor_id == factor_id)).rowcount)

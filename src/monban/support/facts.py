@@ -13,8 +13,8 @@ from sqlalchemy import Connection, select
 from monban.accounts.model import Account
 from monban.db.tables import audit_events
 from monban.factors.one_time_codes import mask
+from monban.factors.registry import counts_alone
 from monban.sessions.device import describe
-from monban.signin.second_step import ALONE_IS_NOT_ENOUGH
 from monban.store import factors as factor_store
 from monban.store import orgs
 from monban.store import recovery_contacts as contact_store
@@ -74,7 +74,7 @@ def gather(conn: Connection, request: SupportRequest, account: Account | None) -
         recovery_contacts=[{"channel": c.channel, "target": mask(c.target),
                             "verified": c.verified} for c in contacts],
         contact_matches=_match(request, account, contacts, enrolled),
-        second_step=any(f.kind not in ALONE_IS_NOT_ENOUGH for f in enrolled),
+        second_step=any(counts_alone(f.kind) for f in enrolled),
         recent_failures=_failures(conn, account.id))
 
 

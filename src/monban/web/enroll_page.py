@@ -12,16 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from monban.errors import SignInError
+from monban.factors import registry
 from monban.factors.base import Enrollment
 from monban.i18n.catalog import gettext_for
 from monban.sessions.service import Authenticated
 from monban.web.forms import Form
-from monban.web.labels import N_
-from monban.web.mfa import KINDS, mfa_error
+from monban.web.mfa import kinds, mfa_error
 from monban.web.render import page_language, render
-
-DEFAULT_NAMES = KINDS | {"sms": N_("Mobile phone")}
-PARAMS = {"sms": ("phone", 32), "email": ("email", 320)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +38,16 @@ class Place:
 
 def default_name(request: Request, kind: str, auth: Authenticated | None) -> str:
     _ = gettext_for(page_language(request, auth))
-    return str(_(DEFAULT_NAMES.get(kind, kind)))
+    described = registry.descriptions().get(kind)
+    return str(_(described.default_name or described.label)) if described else kind
 
 
 def enroll_params(kind: str, form: Form) -> dict[str, Any]:
-    if kind in PARAMS:
-        key, limit = PARAMS[kind]
-        return {key: form.text(key, limit).strip()}
-    return {}
+    described = registry.descriptions().get(kind)
+    if described is None or described.enroll_field is None:
+        return {}
+    key, limit = described.enroll_field
+    return {key: form.text(key, limit).strip()}
 
 
 def enroll_name(request: Request, kind: str, form: Form, auth: Authenticated | None) -> str:
@@ -59,15 +58,21 @@ def add_page(request: Request, place: Place, kind: str, step: str, *,
              error: SignInError | None = None, enrollment: Enrollment | None = None,
              enrollment_id: str = "", name: str = "", values: dict[str, Any] | None = None,
              existing_backup: bool = False) -> Response:
+    """`step`: start | confirm | codes; a factor without a confirmation page of its own is
+    confirmed on its first page, so a refused confirmation shows that again."""
     view = mfa_error(request, error, page_language(request, place.auth), kind) if error else None
     display = enrollment.display if enrollment else {}
+    described = registry.descriptions().get(kind)
+    if step == "confirm" and described is not None and not described.confirm_page:
+        step = "start"
     return render(request, "factor_add.html", auth=place.auth,
                   status=error.status if error else 200, error=view,
-                  scripts=kind == "webauthn" and step == "start",
+                  scripts=step == "start" and described is not None
+                  and "add" in described.scripts,
                   place={"base": place.base, "cancel": place.cancel,
                          "restart": place.restart(kind), "hidden": place.hidden,
                          "trust_days": place.trust_days, "in_flow": place.in_flow},
-                  kind=kind, kinds=KINDS, step=step, display=display,
+                  kind=kind, kinds=kinds(), step=step, display=display,
                   enrollment_id=enrollment.id if enrollment else enrollment_id,
                   name=name or default_name(request, kind, place.auth), values=values or {},
                   existing_backup=existing_backup, download_name="monban-backup-codes.txt")

@@ -152,17 +152,6 @@ SETTINGS = {
         N_("Country codes such as JP, US, separated by commas; empty means any country.")),
 }
 
-MFA_METHODS = ("totp", "sms", "webauthn")
-"""Second factors ticked in one list on the admin page; email and backup codes have a switch
-each (pages_admin_mfa.py). Method names are mfa.KINDS."""
-MFA_SWITCHES = {
-    "email": (N_("Allow email codes as a second step"),
-              N_("Weaker than the other methods: anyone who can read the member's mail can "
-                 "use them. Off unless you turn it on.")),
-    "backup_code": (N_("Allow backup verification codes"),
-                    N_("One-time codes members keep for when they cannot use their other "
-                       "methods.")),
-}
 MFA_NUMBERS = {
     "trusted_browser_days": (
         N_("Trusted browser period (days)"),

@@ -1,7 +1,7 @@
-"""What the two-step pages share: the words for each kind of factor, a signed-in person's
-factor context, reading a factor's answer from a posted form, catalogue errors with their help
-topic's steps inline, the JSON answer of the WebAuthn options endpoints, and the two-step
-part of the security page."""
+"""What the two-step pages share: the lists of factors they show (derived from the registry
+and the factors' descriptions), a signed-in person's factor context, reading a factor's
+answer from a posted form, catalogue errors with their help topic's steps inline, the JSON
+answer of the WebAuthn options endpoints, and the two-step part of the security page."""
 
 from __future__ import annotations
 
@@ -13,35 +13,49 @@ from starlette.responses import JSONResponse
 
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
+from monban.factors import registry
 from monban.factors.base import Enrollment, FactorContext, FactorRecord
 from monban.factors.one_time_codes import mask as codes_mask
 from monban.help.topics import TOPICS
 from monban.i18n.catalog import gettext_for
 from monban.sessions.service import Authenticated
-from monban.signin.second_step import ALONE_IS_NOT_ENOUGH
 from monban.web.forms import Form
 from monban.web.labels import N_
 from monban.web.render import ErrorView, error_view, page_language, placeholders, runtime_of
 
-KINDS = {
-    "totp": N_("Authenticator app"),
-    "sms": N_("Text message (SMS)"),
-    "email": N_("Email"),
-    "webauthn": N_("Security key"),
-    "backup_code": N_("Backup verification codes"),
-    "push": N_("Push notification"),
-}
-KIND_HINTS = {
-    "totp": N_("Codes from an app such as Google Authenticator or Microsoft Authenticator, "
-               "even without a connection."),
-    "sms": N_("A code sent to your mobile phone by text message."),
-    "email": N_("A code sent to an email address."),
-    "webauthn": N_("A physical key such as a YubiKey, or a passkey on your device."),
-    "backup_code": N_("One-time codes to keep somewhere safe, for when you cannot use your "
-                      "other methods."),
-    "push": N_("Approve the sign-in in the app."),
-}
-SENT_KINDS = frozenset({"sms", "email"})
+
+def kinds() -> dict[str, str]:
+    """Each registered factor's name on the pages (a gettext message id)."""
+    return {kind: d.label for kind, d in registry.descriptions().items()}
+
+
+def kind_hints() -> dict[str, str]:
+    return {kind: d.hint for kind, d in registry.descriptions().items()}
+
+
+def org_methods() -> list[str]:
+    """The org settings page's list of methods to tick (those without a switch of their own
+    and not kept off the page)."""
+    return [kind for kind, d in registry.descriptions().items()
+            if d.on_org_page and d.org_switch is None]
+
+
+def org_switches() -> dict[str, tuple[str, str]]:
+    """The org settings page's methods with a switch of their own: kind -> (label, hint)."""
+    return {kind: d.org_switch for kind, d in registry.descriptions().items()
+            if d.on_org_page and d.org_switch is not None}
+
+
+def scripted(page: str) -> frozenset[str]:
+    """Factors whose `page` ("add", "verify") runs webauthn.js."""
+    return frozenset(kind for kind, d in registry.descriptions().items() if page in d.scripts)
+
+
+def sent_kinds() -> frozenset[str]:
+    """Factors whose code is sent when asked (their page offers to send another)."""
+    return frozenset(kind for kind, d in registry.descriptions().items() if d.sends_code)
+
+
 TIME_SYNC_STEPS = slice(1, 4)
 """INVALID_OTP's help steps about the device clock (iOS, Android, then try again)."""
 STEPS_SHOWN = frozenset({"SECURITY_KEY_FAILED", "BROWSER_NOT_SUPPORTED"})
@@ -130,9 +144,9 @@ async def two_step_section(request: Request, auth: Authenticated) -> dict[str, A
     addable = [k for k in runtime.factors.registry if k in allowed]
     backup = next((r for r in records if r.kind == "backup_code"), None)
     left = remaining_codes(backup) if backup else None
-    strong = [r for r in records if r.kind not in ALONE_IS_NOT_ENOUGH and r.kind in allowed]
+    strong = [r for r in records if registry.counts_alone(r.kind) and r.kind in allowed]
     return {
-        "factors": records, "addable": addable, "kinds": KINDS, "kind_hints": KIND_HINTS,
+        "factors": records, "addable": addable, "kinds": kinds(), "kind_hints": kind_hints(),
         "mask": mask, "mfa_on": bool(strong),
         "trusted": list(await runtime.factors.trusted_browsers(ctx)),
         "trust_days": auth.settings.trusted_browser_days,

@@ -30,13 +30,11 @@ from monban.store.audit import AuditQuery
 from monban.web.forms import Form, read_form
 from monban.web.labels import (
     LANGUAGES,
-    MFA_METHODS,
     MFA_NUMBERS,
-    MFA_SWITCHES,
     ROLES,
     SETTINGS,
 )
-from monban.web.mfa import KINDS
+from monban.web.mfa import kinds, org_methods, org_switches
 from monban.web.page_route import PageRoute
 from monban.web.render import redirect, render, runtime_of, zone_of
 from monban.web.visitor import signed_in
@@ -102,8 +100,9 @@ async def org_page(request: Request, auth: Authenticated, org: Org,
                   roles_given=roles_to_give(auth.account, org.id), setting_fields=SETTINGS,
                   settings=org.settings.model_dump(), roles=ROLES, languages=LANGUAGES,
                   your_ip=str(request_info(request).ip), codes=sorted(CATALOGUE),
-                  mfa_methods=MFA_METHODS, mfa_switches=MFA_SWITCHES, mfa_numbers=MFA_NUMBERS,
-                  mfa_available=set(runtime.factors.registry), kinds=KINDS)
+                  mfa_methods=org_methods(), mfa_switches=org_switches(),
+                  mfa_numbers=MFA_NUMBERS, mfa_available=set(runtime.factors.registry),
+                  kinds=kinds())
 
 
 def day_start(text: str, auth: Authenticated) -> datetime | None:

@@ -13,7 +13,8 @@ from starlette.responses import Response
 from monban.accounts.model import Org
 from monban.errors import SignInError
 from monban.web.forms import Form
-from monban.web.labels import MFA_METHODS, MFA_NUMBERS, MFA_SWITCHES, ROLES
+from monban.web.labels import MFA_NUMBERS, ROLES
+from monban.web.mfa import org_methods, org_switches
 from monban.web.page_route import PageRoute
 from monban.web.pages_admin import save_org_settings
 
@@ -22,7 +23,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 def _changes(form: Form, org: Org) -> dict[str, Any]:
     current = org.settings
-    shown = set(MFA_METHODS) | set(MFA_SWITCHES)
+    shown = set(org_methods()) | set(org_switches())
     kept = [k for k in current.allowed_factors if k not in shown]  # e.g. push: not on the page
     wanted: dict[str, Any] = {
         "mfa_required": form.flag("mfa_required"),

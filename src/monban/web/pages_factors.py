@@ -95,8 +95,7 @@ async def confirm(kind: str, request: Request) -> Response:
     except SignInError as error:
         if error.code in ("NOT_FOUND", "SIGNIN_METHOD_NOT_ALLOWED"):
             raise
-        step = "start" if kind == "webauthn" else "confirm"
-        return add_page(request, _place(auth), kind, step, error=error,
+        return add_page(request, _place(auth), kind, "confirm", error=error,
                         enrollment_id=enrollment_id, name=form.text("name", 100))
     return redirect(f"{PAGE}?notice=factor_added#two-step")
 

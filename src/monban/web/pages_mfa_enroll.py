@@ -117,7 +117,6 @@ async def confirm(kind: str, request: Request) -> Response:
             step = await _step(request, step.flow.id, kind)
         except SignInError:
             return signin_form_page(request, next_url=next_url, error=error)
-        return add_page(request, _place(step, next_url), kind,
-                        "start" if kind == "webauthn" else "confirm", error=error,
+        return add_page(request, _place(step, next_url), kind, "confirm", error=error,
                         enrollment_id=enrollment_id, name=form.text("name", 100))
     return signed_in_response(request, result, next_url)

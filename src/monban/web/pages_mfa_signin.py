@@ -22,15 +22,16 @@ from monban.signin.second_step import MFA_ENROLL
 from monban.store import flows
 from monban.web.forms import read_form
 from monban.web.mfa import (
-    KIND_HINTS,
-    KINDS,
     LOW_BACKUP_CODES,
-    SENT_KINDS,
     factor_response,
     json_error,
+    kind_hints,
+    kinds,
     mask,
     mfa_error,
     remaining_codes,
+    scripted,
+    sent_kinds,
 )
 from monban.web.page_route import PageRoute
 from monban.web.pages_signin import (
@@ -103,8 +104,8 @@ async def mfa_page(request: Request, step: Step, next_url: str, *,
     if step.state == MFA_ENROLL:
         return render(request, "mfa_enroll_choice.html", status=error.status if error else 200,
                       error=error, flow_id=step.flow.id, next=next_url,
-                      identifier=step.account.label, enrollable=step.enrollable, kinds=KINDS,
-                      kind_hints=KIND_HINTS)
+                      identifier=step.account.label, enrollable=step.enrollable, kinds=kinds(),
+                      kind_hints=kind_hints())
     factor = step.factor(factor_id)
     if factor is None:  # the org stopped allowing every factor the member has
         return signin_form_page(request, next_url=next_url,
@@ -113,10 +114,10 @@ async def mfa_page(request: Request, step: Step, next_url: str, *,
     others = [(f, mfa_url(step.flow.id, next_url, factor=f.id)) for f in step.factors
               if f.id != factor.id]
     response = render(request, "mfa.html", status=error.status if error else 200, error=view,
-                      scripts=factor.kind in ("webauthn", "push"), flow_id=step.flow.id,
+                      scripts=factor.kind in scripted("verify"), flow_id=step.flow.id,
                       next=next_url, push=_push(step, factor, public),
                       identifier=step.account.label, factor=factor, others=others,
-                      kinds=KINDS, way=_way, sent_to=(public or {}).get("sent_to")
+                      kinds=kinds(), way=_way, sent_to=(public or {}).get("sent_to")
                       or mask(factor.target), trust_days=step.settings.trusted_browser_days,
                       wait=_seconds(request.query_params.get("wait")))
     if error is not None:  # "Problem signing in?" starts from what this page showed
@@ -148,7 +149,7 @@ async def show(request: Request) -> Response:
     except SignInError as error:
         return signin_form_page(request, next_url=next_url, error=error)
     factor = step.factor(request.query_params.get("factor"))
-    if (factor is None or factor.kind not in SENT_KINDS | {"push"}
+    if (factor is None or factor.kind not in sent_kinds() | {"push"}
             or step.challenged(factor.id)
             or request.query_params.get("sent") == "1"):
         return await mfa_page(request, step, next_url,

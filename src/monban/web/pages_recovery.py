@@ -22,7 +22,7 @@ from monban.signin.flow import SignedIn
 from monban.signin.password_change import only_factor
 from monban.web.forms import Form, read_form
 from monban.web.labels import N_
-from monban.web.mfa import KINDS, factor_response, json_error, mask, mfa_error
+from monban.web.mfa import factor_response, json_error, kinds, mask, mfa_error
 from monban.web.page_route import PageRoute
 from monban.web.pages_admin import load_org
 from monban.web.pages_password_change import policy_hints, policy_notes
@@ -84,7 +84,7 @@ async def _flow_page(request: Request, flow_id: str, error: SignInError | None =
     hints = (policy_hints(loaded.settings, only_factor(loaded.factors), language)
              if state == NEW_PASSWORD else [])
     return render(request, "recovery_flow.html", status=error.status if error else 200,
-                  error=view, step=step, state=state, factor=factor, kinds=KINDS, mask=mask,
+                  error=view, step=step, state=state, factor=factor, kinds=kinds(), mask=mask,
                   rules=loaded.account_rules if state == ALLOWED_IPS else [],
                   your_ip=str(request_info(request).ip),
                   password_hints=hints, scripts=bool(factor and factor.kind == "webauthn"),

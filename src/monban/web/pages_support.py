@@ -23,7 +23,7 @@ from monban.support.filing import MAX_DESCRIPTION
 from monban.support.queue import CHECKS, MAX_NOTE, require_agent
 from monban.web.forms import read_form
 from monban.web.labels import N_
-from monban.web.mfa import KINDS
+from monban.web.mfa import kinds
 from monban.web.page_route import PageRoute
 from monban.web.render import page_language, redirect, render, runtime_of
 from monban.web.visitor import signed_in, visitor
@@ -187,7 +187,7 @@ async def case_page(request: Request, auth: Authenticated, request_id: str,
     return render(request, "support_case.html", auth=auth, error=error,
                   status=error.status if error else 200, case=case, facts=case.facts,
                   checks=CHECK_LABELS, check_kinds=CHECKS, statuses=STATUS_LABELS,
-                  events=TRAIL_LABELS, matches=MATCHES, kinds=KINDS, max_note=MAX_NOTE,
+                  events=TRAIL_LABELS, matches=MATCHES, kinds=kinds(), max_note=MAX_NOTE,
                   actors=await _labels(request, actors), notice=_notice(request, auth),
                   mask=mask)
 

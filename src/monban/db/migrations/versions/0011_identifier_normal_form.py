@@ -20,7 +20,7 @@ import monban.db.types
 from monban.store.identifier_collisions import renormalise, summary
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
