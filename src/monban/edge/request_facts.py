@@ -24,7 +24,7 @@ def request_info(request: Request) -> RequestInfo:
     proxies: TrustedProxies = request.app.state.trusted_proxies
     peer = request.client.host if request.client else None
     ip = proxies.client_ip(peer, request.headers.get("x-forwarded-for"))
-    device_id = unsign(runtime.secret_key, DEVICE_PURPOSE, request.cookies.get(cookies.DEVICE))
+    device_id = unsign(runtime.secret_key, DEVICE_PURPOSE, cookies.read(request, cookies.DEVICE))
     if device_id is None:
         device_id = new_token()
         request.scope["monban.new_device"] = sign(runtime.secret_key, DEVICE_PURPOSE, device_id)
@@ -37,7 +37,7 @@ def request_info(request: Request) -> RequestInfo:
 
 
 def requested_language(request: Request) -> str | None:
-    chosen = request.query_params.get("lang") or request.cookies.get(cookies.LANGUAGE)
+    chosen = request.query_params.get("lang") or cookies.read(request, cookies.LANGUAGE)
     if chosen in SUPPORTED:
         return chosen
     return from_accept_language(request.headers.get("accept-language"))

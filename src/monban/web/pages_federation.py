@@ -55,9 +55,8 @@ PROBLEMS = frozenset({"FEDERATED_EMAIL_CONFLICT", "FEDERATED_LINK_REQUIRED",
 def _off_to_provider(request: Request, url: str, flow_id: str) -> Response:
     runtime = runtime_of(request)
     response = redirect(url)
-    response.set_cookie(STATE_COOKIE, flow_id, max_age=runtime.settings.flow_ttl_seconds,
-                        httponly=True, samesite="lax", path=COOKIE_PATH,
-                        secure=cookies.secure(runtime, request))
+    cookies.set_cookie(response, runtime, request, STATE_COOKIE, flow_id,
+                       max_age=runtime.settings.flow_ttl_seconds, path=COOKIE_PATH)
     return response
 
 
@@ -71,14 +70,14 @@ async def callback(request: Request) -> Response:
         outcome = await runtime.federation.finish(
             state=state, code=query.get("code"), iss=query.get("iss"),
             error=query.get("error"), request=request_info(request), via=WEB,
-            browser_state=request.cookies.get(STATE_COOKIE),
+            browser_state=cookies.read(request, STATE_COOKIE, COOKIE_PATH),
             account=auth.account if auth else None)
     except SignInError as error:
         response = _problem_page(request, error, state)
-        response.delete_cookie(STATE_COOKIE, path=COOKIE_PATH)
+        cookies.clear(response, runtime, request, STATE_COOKIE, COOKIE_PATH)
         return response
     response = _outcome(request, outcome)
-    response.delete_cookie(STATE_COOKIE, path=COOKIE_PATH)
+    cookies.clear(response, runtime, request, STATE_COOKIE, COOKIE_PATH)
     return response
 
 
