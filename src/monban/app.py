@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
             if own:
                 await app.state.runtime.aclose()
 
-    app = FastAPI(title="Monban", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="Monban", version=__version__, lifespan=lifespan, docs_url=None,
+                  redoc_url=None,  # served from a packaged copy: web/api_docs.py
                   description="Accounts and sign-in server. Errors follow the catalogue: "
                               "`{\"error\": {code, message, help, fix_by}}`.")
     if runtime is not None:
