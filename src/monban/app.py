@@ -35,7 +35,7 @@ from monban.edge.error_json import error_response
 from monban.edge.forwarded import ForwardedSchemeMiddleware
 from monban.edge.minted_cookies import MintedCookiesMiddleware
 from monban.edge.no_store import NoStoreMiddleware
-from monban.errors import SignInError
+from monban.errors import ErrorCode, SignInError
 from monban.housekeeping import run_forever
 from monban.network.client_ip import TrustedProxies
 from monban.runtime import Runtime, build_runtime
@@ -147,8 +147,8 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "NOT_FOUND", 413: "REQUEST_TOO_LARGE"}.get(exc.status_code, "INVALID_REQUEST")
-    error = SignInError(code)
+    codes: dict[int, ErrorCode] = {404: "NOT_FOUND", 413: "REQUEST_TOO_LARGE"}
+    error = SignInError(codes.get(exc.status_code, "INVALID_REQUEST"))
     response = await _signin_error(request, error)
     if exc.status_code == 405:
         response.status_code = 405

@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     """How long a push sign-in request or a QR sign-in code waits for the app."""
     device_signature_window_seconds: int = 300
     """Signed app requests older or newer than this are refused (clock skew allowance)."""
+    send_limit_per_destination: int = Field(default=5, ge=0)
+    send_limit_per_account: int = Field(default=10, ge=0)
+    send_limit_per_source: int = Field(default=20, ge=0)
+    send_limit_per_org: int = Field(default=1000, ge=0)
+    send_limit_per_notice: int = Field(default=5, ge=0)
+    """Messages (SMS, email, push) per hour: to one destination, for one account, caused from
+    one source address (IPv6: its /64), for one org, and of one security notice to one
+    address; 0 = no limit. Why these numbers: notify/limits.py and docs/security.md."""
     trusted_proxies: list[str] = Field(default_factory=list)
     """Addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed."""
     hide_unknown_accounts: bool = False

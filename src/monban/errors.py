@@ -1,8 +1,25 @@
 """The error catalogue (../shared/spec/errors.md, plus docs/errors.md) as data, and SignInError.
 
 Every failure Monban reports maps to one entry: a stable code, an HTTP status, the exact
-ja/en message, and who can fix it. JSON and HTML renderers read this table; nothing else
-spells a message.
+ja/en message, who can fix it, and whether it is a wrong guess. JSON and HTML renderers read
+this table; nothing else spells a message.
+
+A wrong guess (`CatalogueEntry.wrong_guess`) is an answer that failed to prove a secret: the
+attempt guard (signin/lockout.py) counts it towards SIGNIN_ATTEMPTS_EXCEEDED, and the
+diagnostics tell the run of failures that set a lock from the same flag. Per code:
+
+- INVALID_CREDENTIALS, INVALID_OTP, BACKUP_CODE_INVALID: yes, a wrong password or code
+  (an unknown account is answered as a wrong password and counted the same).
+- OTP_EXPIRED: yes. It is a code that did not prove the factor; counting it like a wrong one
+  means a guesser gains nothing from hitting an old code.
+- SECURITY_KEY_FAILED: yes, an assertion that does not verify (another key, a bad signature,
+  a cloned counter) is a failed proof like a wrong code.
+- PUSH_DENIED: no. The owner refusing on their own device is not a guess; the wrong number
+  picked in the app is counted where it is picked (devices/service.py), so counting the
+  browser's PUSH_DENIED too would count it twice.
+- PUSH_TIMED_OUT: no, nobody answered. APP_PASSWORD_REQUIRED: no, the password was right.
+- Every other code (a refused policy, an expired flow, a malformed request): no; the guard
+  releases the attempt without counting it.
 """
 
 from __future__ import annotations
@@ -12,6 +29,22 @@ from typing import Literal
 
 FixBy = Literal["user", "org_admin", "support"]
 Language = Literal["ja", "en"]
+ErrorCode = Literal[
+    "IP_NOT_ALLOWED", "DAILY_SIGNIN_LIMIT", "SIGNIN_ATTEMPTS_EXCEEDED", "SIGNIN_RESTRICTED",
+    "AUTHENTICATOR_UPDATE_REQUIRED", "CONCURRENT_SESSION_LIMIT", "FEDERATED_EMAIL_CONFLICT",
+    "DISALLOWED_USERAGENT", "INVALID_CREDENTIALS", "ACCOUNT_NOT_FOUND", "ACCOUNT_DISABLED",
+    "INVALID_OTP", "OTP_EXPIRED", "BACKUP_CODE_INVALID", "PUSH_TIMED_OUT", "PUSH_DENIED",
+    "SECURITY_KEY_FAILED", "BROWSER_NOT_SUPPORTED", "APP_PASSWORD_REQUIRED", "PASSWORD_EXPIRED",
+    "PASSWORD_POLICY_VIOLATION", "SIGNIN_METHOD_NOT_ALLOWED", "SELF_RESET_NOT_ALLOWED",
+    "NO_RECOVERY_OPTION", "SESSION_EXPIRED", "FLOW_EXPIRED", "INVALID_REQUEST",
+    "REQUEST_TOO_LARGE", "CSRF_CHECK_FAILED", "SIGNIN_REQUIRED", "PERMISSION_DENIED",
+    "NOT_FOUND", "IDENTIFIER_TAKEN", "INVALID_IP_RULE", "INVALID_PHONE_NUMBER", "INVALID_EMAIL",
+    "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "FEDERATED_LINK_REQUIRED",
+    "FEDERATED_ALREADY_LINKED", "FEDERATED_RESPONSE_INVALID", "FEDERATED_PROVIDER_ERROR",
+    "LAST_SIGNIN_METHOD", "SEND_LIMIT_REACHED", "SMS_COUNTRY_NOT_ALLOWED",
+]
+"""Every catalogue code, so that `SignInError("IP_NOT_ALOWED")` fails mypy. A new code goes
+here and in the table below (tests/test_errors.py checks that they agree)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +54,13 @@ class CatalogueEntry:
     ja: str
     en: str
     fix_by: FixBy
+    wrong_guess: bool = False
+    """An answer that failed to prove a secret: counted by the attempt guard."""
 
 
-def _e(code: str, status: int, ja: str, en: str, fix_by: FixBy) -> CatalogueEntry:
-    return CatalogueEntry(code, status, ja, en, fix_by)
+def _e(code: ErrorCode, status: int, ja: str, en: str, fix_by: FixBy, *,
+       wrong_guess: bool = False) -> CatalogueEntry:
+    return CatalogueEntry(code, status, ja, en, fix_by, wrong_guess)
 
 
 _ENTRIES = (
@@ -56,18 +92,21 @@ _ENTRIES = (
        "承認エラー(エラー403: disallowed_useragent)",
        "Authorization Error (Error 403: disallowed_useragent)", "user"),
     # Other errors every flow needs.
-    _e("INVALID_CREDENTIALS", 401, "パスワードが正しくありません。", "Incorrect password.", "user"),
+    _e("INVALID_CREDENTIALS", 401, "パスワードが正しくありません。", "Incorrect password.", "user",
+       wrong_guess=True),
     _e("ACCOUNT_NOT_FOUND", 404,
        "このアカウントは存在しません。", "This account cannot be found.", "user"),
     _e("ACCOUNT_DISABLED", 403,
        "このアカウントは無効になっています。", "This account has been deactivated.", "org_admin"),
     _e("INVALID_OTP", 401,
-       "ワンタイムパスワードが正しくありません。", "Incorrect verification code.", "user"),
+       "ワンタイムパスワードが正しくありません。", "Incorrect verification code.", "user",
+       wrong_guess=True),
     _e("OTP_EXPIRED", 401,
        "ワンタイムパスワードの有効期限が切れています。", "This verification code has expired.",
-       "user"),
+       "user", wrong_guess=True),
     _e("BACKUP_CODE_INVALID", 401,
-       "バックアップ認証コードが正しくありません。", "Incorrect backup verification code.", "user"),
+       "バックアップ認証コードが正しくありません。", "Incorrect backup verification code.", "user",
+       wrong_guess=True),
     _e("PUSH_TIMED_OUT", 408,
        "プッシュ通知の承認がありませんでした。別の認証方法をお試しください。",
        "The sign-in request was not approved in time. Try another way to verify.", "user"),
@@ -76,7 +115,7 @@ _ENTRIES = (
        "user"),
     _e("SECURITY_KEY_FAILED", 401,
        "セキュリティキーを認証できませんでした。", "The security key could not be verified.",
-       "user"),
+       "user", wrong_guess=True),
     _e("BROWSER_NOT_SUPPORTED", 400,
        "このブラウザーはセキュリティキーに対応していません。",
        "This browser does not support security keys.", "user"),
@@ -160,6 +199,13 @@ _ENTRIES = (
        "アカウントにサインインする唯一の方法のため、解除できません。先に別のサービスを連携するか、パスワードを設定してください。",
        "This is the only way to sign in to your account, so it can't be removed. Link another "
        "provider or set a password first.", "user"),
+    # Send limits (docs/errors.md, docs/security.md "Send limits").
+    _e("SEND_LIMIT_REACHED", 429,
+       "メッセージの送信回数が上限に達しました。しばらくしてからもう一度お試しください。",
+       "Too many messages have been sent. Please wait a while and try again.", "user"),
+    _e("SMS_COUNTRY_NOT_ALLOWED", 403,
+       "この国の携帯電話番号にはSMSを送信できません。",
+       "Text messages can't be sent to mobile numbers in this country.", "org_admin"),
 )
 
 CATALOGUE: dict[str, CatalogueEntry] = {entry.code: entry for entry in _ENTRIES}
@@ -169,11 +215,12 @@ class SignInError(Exception):
     """A failure with a catalogue code. `params` fill the message's placeholders; `detail`
     is extra, non-secret context for the audit log and the API (e.g. which password rule)."""
 
-    def __init__(self, code: str, detail: dict[str, object] | None = None, **params: str) -> None:
+    def __init__(self, code: ErrorCode, detail: dict[str, object] | None = None,
+                 **params: str) -> None:
         if code not in CATALOGUE:
             raise KeyError(f"{code} is not in the error catalogue")
         super().__init__(code)
-        self.code = code
+        self.code: ErrorCode = code
         self.params = params
         self.detail = detail or {}
         self.language: str | None = None
@@ -186,6 +233,12 @@ class SignInError(Exception):
     @property
     def status(self) -> int:
         return self.entry.status
+
+
+def is_wrong_guess(code: str | None) -> bool:
+    """Whether a code (from an audit row, say) is a wrong guess (see the module docstring)."""
+    entry = CATALOGUE.get(code or "")
+    return entry is not None and entry.wrong_guess
 
 
 def message(code: str, language: str, **params: str) -> str:

@@ -26,6 +26,7 @@ from monban.mail.login import MailLogins
 from monban.notify.delivery import build_senders
 from monban.notify.fanout import build_fanout
 from monban.notify.outbox import Outbox
+from monban.notify.senders import Senders
 from monban.oidc.provider import Provider
 from monban.passwords.hasher import PasswordHasher
 from monban.sessions.service import SessionService
@@ -51,6 +52,8 @@ class Runtime:
     factors: FactorManager
     second_step: SecondStep
     outbox: Outbox
+    senders: Senders
+    """Every SMS, email and push goes out through senders.send (the send limits)."""
     app_passwords: AppPasswords
     mail_logins: MailLogins
     passwordless: Passwordless
@@ -98,10 +101,11 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
     outbox = Outbox(db, clock)
     setup = authenticator_setup(settings)
     sealer = Sealer(secret_key)
+    senders = build_senders(settings, outbox, counters, db, clock, secret_key, setup.fanout)
     deps = FactorDeps(db=db, clock=clock, sealer=sealer,
                       codes=CodeHasher(secret_key), app_name=settings.authenticator_app_name,
                       rp_id=settings.webauthn_rp_id, rp_name=settings.webauthn_rp_name,
-                      senders=build_senders(settings, outbox), authenticator=setup)
+                      senders=senders, authenticator=setup)
     manager = FactorManager(db, registry.build(deps))
     signin = SignInService(db, counters, hasher, clock,
                            flow_ttl=timedelta(seconds=settings.flow_ttl_seconds),
@@ -116,7 +120,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, migrate: bool 
         settings=settings, clock=clock, db=db, counters=counters, hasher=hasher,
         signin=signin, sessions=SessionService(db, clock),
         directory=Directory(db, hasher, clock), secret_key=secret_key, factors=manager,
-        second_step=second_step, outbox=outbox, authenticator=devices,
+        second_step=second_step, outbox=outbox, senders=senders, authenticator=devices,
         qr_signin=QrSignInService(devices, signin), app_passwords=app_passwords,
         mail_logins=MailLogins(db, counters, hasher, clock, app_passwords, second_step),
         passwordless=Passwordless(db, counters, clock, deps.codes, deps.senders, signin),

@@ -8,8 +8,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 import uvicorn
@@ -46,6 +48,17 @@ def relying_party(monban: str, client_id: str, secret: str, port: int) -> Starle
         response: Response = await oauth.monban.authorize_redirect(request, f"{home}/callback")
         return response
 
+    async def login_post(request: Request) -> Response:
+        """The same request as a form the person submits (OpenID Connect Core §3.1.2.1)."""
+        redirect_uri = f"{home}/callback"
+        made = await oauth.monban.create_authorization_url(redirect_uri)
+        await oauth.monban.save_authorize_data(request, redirect_uri=redirect_uri, **made)
+        endpoint, _, query = made["url"].partition("?")
+        fields = "".join(f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">'
+                         for k, v in parse_qsl(query))
+        return HTMLResponse(f'<form method="post" action="{escape(endpoint)}">{fields}'
+                            '<button id="post-login" type="submit">Sign in</button></form>')
+
     async def callback(request: Request) -> Response:
         token = await oauth.monban.authorize_access_token(request)
         info = await oauth.monban.userinfo(token=token)
@@ -53,7 +66,7 @@ def relying_party(monban: str, client_id: str, secret: str, port: int) -> Starle
                             f'<p id="amr">{" ".join(token["userinfo"]["amr"])}</p>')
 
     app = Starlette(routes=[Route("/", index), Route("/login", login),
-                            Route("/callback", callback)])
+                            Route("/login-post", login_post), Route("/callback", callback)])
     app.add_middleware(SessionMiddleware, secret_key="rp-test-secret-key")  # noqa: S106
     return app
 
@@ -170,3 +183,28 @@ def test_an_admin_registers_an_app(apps: tuple[str, str, str], browser_context: 
     page.click("button[value=save]")
     page.wait_for_selector("text=Saved.")
     assert page.locator("input[name=allow_webview]").is_checked()
+
+
+def test_an_app_posts_the_authorization_request(apps: tuple[str, str, str],
+                                                browser_context: Any) -> None:
+    """A form post from the app's page (it was 405). Once signed in at Monban, the second
+    post comes straight back: Monban's 303 to the GET request carries the SameSite=Lax
+    session cookie that the cross-site POST itself could not."""
+    _monban, rp, _first_party = apps
+    page = browser_context.new_context(locale="en-US").new_page()
+    page.goto(f"{rp}/login-post")
+    page.click("#post-login")
+    page.fill("#identifier", EMAIL)
+    page.click("button[type=submit].primary")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("#name, [data-page=oidc-consent]")
+    if page.locator("[data-page=oidc-consent]").count():
+        assert "Signed in as hanako@acme.example." in page.content()
+        page.click("button[value=allow]")
+        page.wait_for_selector("#name")
+    assert page.locator("#name").inner_text() == "Hanako Yamada"
+    page.goto(f"{rp}/login-post")
+    page.click("#post-login")
+    page.wait_for_selector("#name")
+    assert page.locator("#name").inner_text() == "Hanako Yamada"

@@ -48,6 +48,14 @@ def test_org_user_ip_and_audit(env: dict[str, str]) -> None:
     assert "account.updated" in log and "ip_rule.added" in log and "org.created" in log
 
 
+def test_org_sms_countries(env: dict[str, str]) -> None:
+    run("org", "create", "Acme", "--slug", "acme")
+    settings = json.loads(run("org", "set", "acme", "sms_countries=jp,US"))
+    assert settings["sms_countries"] == ["JP", "US"]
+    assert json.loads(run("org", "set", "acme", "sms_countries="))["sms_countries"] == []
+    assert "INVALID_REQUEST" in fails("org", "set", "acme", "sms_countries=XX")
+
+
 def test_errors_are_catalogue_codes(env: dict[str, str]) -> None:
     run("org", "create", "Acme", "--slug", "acme")
     assert "IDENTIFIER_TAKEN" in fails("org", "create", "Other", "--slug", "acme")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,19 @@ def _missing_sessions(seed: Runtime, outcomes: list[Outcome]) -> list[str]:
     return sorted(digests - found)
 
 
+async def _until(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
+    """Waits for `condition` (checked every 50 ms), failing with `what` after `seconds`: a
+    busy machine only makes the wait longer, never the test wrong."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        await asyncio.sleep(0.05)
+
+
+def _signed_in(outcomes: list[Outcome], node: Node, after: float = 0.0) -> bool:
+    return any(o.node == node.name and o.code == "OK" and o.at > after for o in outcomes)
+
+
 async def _accounts(seed: Runtime, count: int) -> list[str]:
     emails = []
     for n in range(count):
@@ -85,10 +99,14 @@ async def test_a_node_killed_mid_load_loses_no_session(tmp_path: Path) -> None:
         stop, outcomes = asyncio.Event(), []  # type: ignore[var-annotated]
         async with client() as http:
             load = asyncio.create_task(_load(http, nodes, emails, stop, outcomes))
-            await asyncio.sleep(1.5)
+            await _until(lambda: all(_signed_in(outcomes, n) for n in nodes),
+                         "a sign-in on every node")
             await asyncio.to_thread(nodes[0].kill)
             killed_at = time.monotonic()
-            await asyncio.sleep(2.0)
+            await _until(lambda: all(_signed_in(outcomes, n, killed_at) for n in nodes[1:]),
+                         "sign-ins on both survivors after the kill")
+            await _until(lambda: any(o.node == nodes[0].name and o.at > killed_at
+                                     for o in outcomes), "an answer for the killed node")
             stop.set()
             await load
         survivors = [o for o in outcomes if o.node != nodes[0].name]
@@ -109,20 +127,20 @@ async def test_postgresql_restarted_mid_load(tmp_path: Path) -> None:
                 stop, outcomes = asyncio.Event(), []  # type: ignore[var-annotated]
                 async with client() as http:
                     load = asyncio.create_task(_load(http, nodes, emails, stop, outcomes))
-                    await asyncio.sleep(1.0)
+                    await _until(lambda: all(_signed_in(outcomes, n) for n in nodes),
+                                 "a sign-in on every node")
                     await asyncio.to_thread(pg.stop)
                     down_at = time.monotonic()
-                    await asyncio.sleep(2.0)
+                    await _until(lambda: all(
+                        any(o.node == n.name and o.code == "SERVICE_UNAVAILABLE"
+                            and o.at > down_at for o in outcomes) for n in nodes),
+                        "every node to answer 503 while the database is away")
                     ready = await http.get(f"{nodes[0].url}/readyz")
                     assert ready.status_code == 503
                     await asyncio.to_thread(pg.start)
                     back_at = time.monotonic()
-                    for _ in range(150):  # up to 15 s for every node to sign someone in
-                        if all(any(o.node == n.name and o.code == "OK" and o.at > back_at
-                                   for o in outcomes) for n in nodes):
-                            break
-                        await asyncio.sleep(0.1)
-                    await asyncio.sleep(1.0)
+                    await _until(lambda: all(_signed_in(outcomes, n, back_at) for n in nodes),
+                                 "every node to sign someone in after the restart")
                     stop.set()
                     await load
                     assert (await http.get(f"{nodes[1].url}/readyz")).status_code == 200
@@ -134,7 +152,7 @@ async def test_postgresql_restarted_mid_load(tmp_path: Path) -> None:
             for node in nodes:
                 first = min(o.at for o in outcomes
                             if o.node == node.name and o.code == "OK" and o.at > back_at)
-                assert first - back_at <= 10
+                assert first - back_at <= 30
             assert _missing_sessions(seed, outcomes) == []
         finally:
             seed.close()
@@ -188,4 +206,14 @@ async def test_redis_stopped_fails_closed_or_open_as_configured(tmp_path: Path) 
             # counting is back: three wrong passwords lock, on both nodes
             for node in (closed, opened, closed):
                 assert code_of(await attempt(node, "wrong")) == "INVALID_CREDENTIALS"
+            assert code_of(await attempt(opened)) == "SIGNIN_ATTEMPTS_EXCEEDED"
+            # issue 12: redis-server restarted without persistence (--save '' --appendonly
+            # no) forgets nothing that decides: the lock is read back from the database
+            server.stop()
+            server.start()
+            deadline = time.monotonic() + 10
+            while (code := code_of(await attempt(closed))) == "SERVICE_UNAVAILABLE":
+                assert time.monotonic() < deadline, "no answer 10 s after Redis restarted"
+                await asyncio.sleep(0.2)
+            assert code == "SIGNIN_ATTEMPTS_EXCEEDED"
             assert code_of(await attempt(opened)) == "SIGNIN_ATTEMPTS_EXCEEDED"

@@ -13,7 +13,7 @@ from monban.clock import FrozenClock
 from monban.config import Settings
 from monban.db.database import Database
 from monban.errors import SignInError
-from monban.notify.delivery import build_senders
+from monban.notify.delivery import build_transports
 from monban.notify.outbox import Outbox
 from monban.notify.sms_http import HttpSmsSender
 from monban.notify.smtp import SmtpSender
@@ -66,12 +66,12 @@ def test_settings_choose_the_senders(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     outbox = Outbox(db, FrozenClock())
     try:
-        plain = build_senders(Settings(data_dir=tmp_path), outbox)
+        plain = build_transports(Settings(data_dir=tmp_path), outbox)
         assert plain.sms is outbox and plain.email is outbox
-        real = build_senders(Settings(data_dir=tmp_path, sms_provider_url="https://sms.example",
+        real = build_transports(Settings(data_dir=tmp_path, sms_provider_url="https://sms.example",
                                       smtp_host="mail.example"), outbox)
         assert isinstance(real.sms, HttpSmsSender) and isinstance(real.email, SmtpSender)
-        sms_only = build_senders(Settings(data_dir=tmp_path, sms_provider_url="https://x"),
+        sms_only = build_transports(Settings(data_dir=tmp_path, sms_provider_url="https://x"),
                                  outbox)
         assert isinstance(sms_only.sms, HttpSmsSender) and sms_only.email is outbox
     finally:

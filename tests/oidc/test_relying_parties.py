@@ -84,6 +84,29 @@ def test_authlib_code_pkce_refresh_userinfo(provider: Provider) -> None:
     assert rp.get(meta["userinfo_endpoint"]).status_code == 401
 
 
+def test_authlib_with_the_request_posted(provider: Provider) -> None:
+    """OpenID Connect Core §3.1.2.1: the authorization request may be a form post (it was
+    405). Authlib builds the request; its parameters are posted as the RP's page would, the
+    browser follows Monban's 303, and Authlib redeems the code."""
+    meta = httpx.get(f"{provider.url}/.well-known/openid-configuration").json()
+    rp = OAuth2Client(provider.client_id, provider.client_secret, scope="openid profile email",
+                      redirect_uri=CALLBACK, code_challenge_method="S256")
+    verifier = generate_token(64)
+    uri, _state = rp.create_authorization_url(meta["authorization_endpoint"],
+                                              code_verifier=verifier, nonce="nonce-2")
+    endpoint, _, query = uri.partition("?")
+    with browser(provider) as web:
+        posted = web.post(endpoint, content=query, headers={
+            "content-type": "application/x-www-form-urlencoded",
+            "origin": "http://127.0.0.1:9", "sec-fetch-site": "cross-site"})
+        assert posted.status_code == 303, posted.text
+        answer = web.get(posted.headers["location"])
+    assert answer.status_code == 303, answer.text
+    token = rp.fetch_token(meta["token_endpoint"], authorization_response=answer.headers[
+        "location"], code_verifier=verifier)
+    assert token["id_token"] and rp.get(meta["userinfo_endpoint"]).status_code == 200
+
+
 def test_openid_client(provider: Provider) -> None:
     node = shutil.which("node")
     if node is None:

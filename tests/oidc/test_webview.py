@@ -40,6 +40,40 @@ EMBEDDED = {
     "WeChat": "Mozilla/5.0 (iPhone; CPU iPhone OS 16_6 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.42(0x18002a2c) NetType/WIFI "
     "Language/zh_CN",
+    # issue 12: the Google app on iOS sends Safari/604.1 like Safari itself
+    "Google app (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) "
+    "AppleWebKit/605.1.15 (KHTML, like Gecko) GSA/325.0.650918498 Mobile/15E148 Safari/604.1",
+    "Google app (iPad)": "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) GSA/325.0.650918498 Mobile/15E148 Safari/604.1",
+    "Google app (Android)": "Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/AP2A.240705.005; "
+    "wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.134 Mobile "
+    "Safari/537.36 GSA/15.27.28.29.arm64",
+    "X/Twitter (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) "
+    "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Twitter for iPhone/10.34",
+    "X/Twitter (Android)": "Mozilla/5.0 (Linux; Android 13; SM-A536E) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/120.0.6099.144 Mobile Safari/537.36 TwitterAndroid",
+    "LinkedIn (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) "
+    "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [LinkedInApp]/9.29.4420",
+    "Snapchat (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) "
+    "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Snapchat/12.80.0.39 "
+    "(like Safari/8617.2.4.10.8, panda)",
+    "KakaoTalk (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) "
+    "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 KAKAOTALK 10.6.5",
+    "TikTok (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) "
+    "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 musical_ly_34.1.0 JsSdk/2.0 "
+    "NetType/WIFI Channel/App Store ByteLocale/ja Region/JP",
+    "Messenger (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) "
+    "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 LightSpeed "
+    "[FBAN/MessengerLiteForiOS;FBAV/452.0.0.31.108;FBBV/578010306;FBDV/iPhone14,2;FBMD/iPhone;"
+    "FBSN/iOS;FBSV/17.4;FBSS/3;FBCR/;FBID/phone;FBLC/ja_JP;FBOP/0]",
+    "Weibo (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15"
+    " (KHTML, like Gecko) Mobile/15E148 Weibo (iPhone14,2__weibo__13.5.1__iphone__os17.4)",
+    "Baidu app (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) "
+    "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 SP-engine/2.78.0 main%2F1.0 "
+    "baiduboxapp/13.48.0.10 (Baidu; P2 17.4) NABar/1.0",
+    "Yahoo! JAPAN app (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) "
+    "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1 "
+    "YJApp-IOS jp.co.yahoo.ipn.appli/4.58.0",
 }
 
 BROWSERS = {
@@ -62,6 +96,15 @@ BROWSERS = {
     " Chrome/131.0.0.0 Mobile Safari/537.36 EdgA/131.0.2903.87",
     "Samsung Internet": "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, "
     "like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36",
+    "Edge (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 EdgiOS/126.2592.56 Mobile/15E148 Safari/605.1.15",
+    "DuckDuckGo (iOS)": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) "
+    "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Ddg/17.5 "
+    "Safari/604.1",
+    "Safari (iPad)": "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    "Opera (Android)": "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like "
+    "Gecko) Chrome/130.0.0.0 Mobile Safari/537.36 OPR/85.0.0.0",
 }
 
 
@@ -109,3 +152,12 @@ async def test_prompt_none_from_a_web_view_goes_back_to_the_app(
     assert response.status_code == 303
     assert response.headers["location"].startswith(
         REDIRECT + "?error=access_denied&error_description=disallowed_useragent&state=st-1")
+
+
+async def test_the_google_app_on_ios_is_refused(browser: httpx.AsyncClient,
+                                                app_client: Registered) -> None:
+    """Issue 12: `GSA/…` with `Safari/604.1` passed as Safari and reached the sign-in."""
+    response = await browser.get(authorize_url(app_client.id),
+                                 headers={"user-agent": EMBEDDED["Google app (iOS)"]})
+    assert response.status_code == 403
+    assert 'data-code="DISALLOWED_USERAGENT"' in response.text

@@ -253,9 +253,10 @@ async def test_hourly_cap_on_codes(member: Account, runtime: Runtime,
     for _ in range(5):
         assert (await send(client, flow_id, contact_id=contact_id)).status_code == 200
         clock.advance(timedelta(seconds=30))
-    capped = await send(client, flow_id, contact_id=contact_id)
-    assert error_code(capped) == "INVALID_REQUEST"
-    assert capped.json()["error"]["detail"] == {"retry_after": 3450, "hourly_limit": 5}
+    capped = await send(client, flow_id, contact_id=contact_id)  # the send limits
+    assert error_code(capped) == "SEND_LIMIT_REACHED"
+    assert capped.json()["error"]["detail"] == {"channel": "email", "scope": "destination",
+                                                "retry_after": 3450}
     assert len(mails_to(mail, RECOVERY_EMAIL)) == 5
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from monban.db.database import Database
-from monban.store.counters import Counters, LockRule
+from monban.store.counters import Counters, LockRule, Quota
 from monban.store.redis_counters import RedisCounters, connect
 from monban.store.sql_counters import SqlCounters
 from tests.postgres import migrated_database
@@ -94,3 +94,32 @@ async def test_taking_several_keys_is_all_or_nothing(counters: Counters) -> None
     # "a" was released again: three attempts are still free for it
     assert all(s[0].allowed for s in [await counters.take_attempts([("a", RULE)], NOW)
                                       for _ in range(3)])
+
+
+HOUR = timedelta(hours=1)
+
+
+async def test_quota_counts_to_its_limit_then_refuses_until_the_next_window(
+        counters: Counters) -> None:
+    quota = Quota("send:dest:x", 3, HOUR)
+    for _ in range(3):
+        assert await counters.take_quotas([quota], NOW) is None
+    assert await counters.take_quotas([quota], NOW + timedelta(minutes=59)) == quota
+    assert await counters.take_quotas([quota], NOW + HOUR) is None  # a new window
+
+
+async def test_quotas_are_all_or_nothing(counters: Counters) -> None:
+    small, large = Quota("send:acct:a", 1, HOUR), Quota("send:org:o", 10, HOUR)
+    assert await counters.take_quotas([large, small], NOW) is None
+    for _ in range(3):  # refused by `small`: `large` is not counted
+        assert await counters.take_quotas([large, small], NOW) == small
+    for _ in range(9):
+        assert await counters.take_quotas([large], NOW) is None
+    assert await counters.take_quotas([large], NOW) == large
+
+
+async def test_racing_quota_takes_let_exactly_the_limit_through(counters: Counters) -> None:
+    quotas = [Quota("send:dest:race", 5, HOUR), Quota("send:org:race", 1000, HOUR)]
+    results = await asyncio.gather(*(counters.take_quotas(quotas, NOW) for _ in range(100)))
+    assert sum(result is None for result in results) == 5
+    assert all(result in (None, quotas[0]) for result in results)

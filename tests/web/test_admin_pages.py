@@ -71,6 +71,19 @@ async def test_settings_change_persists(browser_for: BrowserFactory, runtime: Ru
     assert "The settings have been saved." in page_text(page.text)
 
 
+async def test_sms_countries_are_set_on_the_settings_page(
+        browser_for: BrowserFactory, runtime: Runtime, admin: Account, org: Org) -> None:
+    browser = await signed_in(browser_for, admin)
+    answer = await browser.post(f"{ORG}/settings", settings_form(sms_countries="jp, US"))
+    assert answer.status_code == 303
+    assert (await runtime.directory.org("acme")).settings.sms_countries == ["JP", "US"]
+    page = await browser.get(answer.headers["location"])
+    assert 'name="sms_countries" value="JP, US"' in page.text
+    refused = await browser.post(f"{ORG}/settings", settings_form(sms_countries="XX"))
+    assert refused.status_code == 400
+    assert (await runtime.directory.org("acme")).settings.sms_countries == ["JP", "US"]
+
+
 @pytest.mark.parametrize("changes", [{"lockout_threshold": "0"}, {"session_limit": "many"},
                                      {"timezone": "Mars/Olympus"}])
 async def test_invalid_settings_are_refused(browser_for: BrowserFactory, runtime: Runtime,

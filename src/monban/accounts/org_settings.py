@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -65,6 +66,10 @@ class OrgSettings(BaseModel):
     mail_hosted_domains: list[str] = Field(default_factory=list)
     """Email domains whose mailboxes this org hosts: a sign-in code is never sent to them
     (reading that mail needs the very sign-in the code is for)."""
+
+    sms_countries: list[str] = Field(default_factory=list)
+    """ISO 3166 country codes (JP, US, ...) of the mobile numbers Monban may text for this
+    org's members; [] = any (SMS_COUNTRY_NOT_ALLOWED otherwise; notify/limits.py)."""
 
     self_reset_allowed: bool = True
     """Members may reset a forgotten password themselves (else SELF_RESET_NOT_ALLOWED)."""
@@ -135,6 +140,21 @@ class OrgSettings(BaseModel):
         if bad:
             raise ValueError(f"not provider slugs {bad[:5]}")
         return sorted(set(value))
+
+    @field_validator("sms_countries", mode="before")
+    @classmethod
+    def _country_text(cls, value: object) -> object:
+        """`monban org set acme sms_countries=JP,US` (or `sms_countries=` for any)."""
+        return value.split(",") if isinstance(value, str) else value
+
+    @field_validator("sms_countries")
+    @classmethod
+    def _known_countries(cls, value: list[str]) -> list[str]:
+        cleaned = {code.strip().upper() for code in value if code.strip()}
+        unknown = cleaned - phonenumbers.SUPPORTED_REGIONS
+        if unknown:
+            raise ValueError(f"unknown country codes {sorted(unknown)[:5]}")
+        return sorted(cleaned)
 
     @field_validator("timezone")
     @classmethod

@@ -95,6 +95,7 @@ class OrgSettingsPatch(Strict):
     trusted_browser_days: int | None = None
     totp_max_drift_steps: int | None = None
     self_reset_allowed: bool | None = None
+    sms_countries: list[str] | None = None
     password_min_length: int | None = None
     password_classes: list[str] | None = None
     password_history: int | None = None

@@ -125,6 +125,15 @@ daily_signins = Table(
     Column("count", Integer, nullable=False),
 )
 
+send_quotas = Table(
+    "send_quotas", metadata,
+    Column("key", String(120), primary_key=True),
+    Column("window_start", UTCDateTime, nullable=False),
+    Column("count", Integer, nullable=False),
+)
+"""Messages sent per key (destination, account, source address, org) in the current window
+(store/sql_counters.py take_quotas; notify/limits.py says which keys)."""
+
 known_browsers = Table(
     "known_browsers", metadata,
     Column("account_id", String(32), primary_key=True),

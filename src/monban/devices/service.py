@@ -217,7 +217,7 @@ class DeviceService:
         known = flow.device_id is not None and await self.db.run(
             _known, loaded.account.id, flow.device_id, write=False)
         keys = lockout.keys_for(loaded.account.id, flow.ip, flow.device_id, known)
-        await lockout.failed(self._counters, keys, loaded.settings, now)
+        await lockout.count_wrong_guess(self._counters, keys, loaded.settings, now)
 
     async def push_status(self, flow_id: str, challenge_id: str) -> str:
         """For the browser waiting on a push: pending | answered | expired."""

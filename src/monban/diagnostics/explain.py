@@ -20,6 +20,17 @@ from monban.accounts.org_settings import OrgSettings
 from monban.diagnostics.fixes import Fix
 from monban.diagnostics.words import FIX_BY, N_, Line, policy_label, say
 from monban.errors import CATALOGUE
+from monban.signin.policies import (
+    LOCKOUT,
+    PASSWORD,
+    SECOND_FACTOR,
+    SESSION_LIMIT,
+    AccountEnabled,
+    AllowedIps,
+    DailyLimit,
+    NotRestricted,
+    PasswordAge,
+)
 from monban.store.audit import AuditEvent
 from monban.store.ip_rules import IpRule
 from monban.store.sessions import Session
@@ -148,15 +159,19 @@ def _plain(value: Any) -> str:
 
 
 MEMBER_REASONS = {
-    ("allowed_ips", "org"): N_("Your IP address %(ip)s is not on your organization's allowed "
-                               "list."),
-    ("allowed_ips", "account"): N_("Your IP address %(ip)s is not on your own allowed list."),
-    ("attempt_lockout", ""): N_("Too many wrong attempts in a row: locked until %(until)s."),
-    ("password", ""): N_("The password was wrong."),
-    ("account_enabled", ""): N_("The account is disabled."),
-    ("daily_signin_limit", ""): N_("All %(limit)s sign-ins of the day were used."),
-    ("concurrent_session_limit", ""): N_("%(live)s of %(limit)s sessions were in use."),
-    ("second_factor", ""): N_("The answer to the second step was wrong."),
+    (AllowedIps.name, "org"): N_("Your IP address %(ip)s is not on your organization's "
+                                 "allowed list."),
+    (AllowedIps.name, "account"): N_("Your IP address %(ip)s is not on your own allowed "
+                                     "list."),
+    (LOCKOUT.name, ""): N_("Too many wrong attempts in a row: locked until %(until)s."),
+    (PASSWORD.name, ""): N_("The password was wrong."),
+    (AccountEnabled.name, ""): N_("The account is disabled."),
+    (NotRestricted.name, ""): N_("Sign-in restriction is on: turn it off in the authenticator "
+                                 "app."),
+    (DailyLimit.name, ""): N_("All %(limit)s sign-ins of the day were used."),
+    (SESSION_LIMIT.name, ""): N_("%(live)s of %(limit)s sessions were in use."),
+    (PasswordAge.name, ""): N_("The password had to be changed before signing in."),
+    (SECOND_FACTOR.name, ""): N_("The answer to the second step was wrong."),
 }
 
 
@@ -171,7 +186,7 @@ def member_reason(event: AuditEvent, zone: ZoneInfo = UTC_ZONE) -> Line | None:
     if not refused:
         return None
     policy, values = refused[-1]
-    scope = str(values.get("scope", "")) if policy == "allowed_ips" else ""
+    scope = str(values.get("scope", "")) if policy == AllowedIps.name else ""
     msgid = MEMBER_REASONS.get((policy, scope))
     if msgid is None:
         return None

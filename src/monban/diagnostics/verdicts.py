@@ -13,6 +13,19 @@ from monban.diagnostics.readings import failure_run, next_day
 from monban.diagnostics.words import N_, Line, moment, say
 from monban.network.ip_rules import matching
 from monban.sessions.device import describe
+from monban.signin.policies import (
+    LOCKOUT,
+    MAIL_APP_PASSWORD,
+    PASSWORD,
+    SECOND_FACTOR,
+    SESSION_LIMIT,
+    AccountEnabled,
+    AllowedIps,
+    DailyLimit,
+    NotRestricted,
+    PasswordAge,
+    SameFactor,
+)
 from monban.store.ip_rules import IpRule
 
 Reader = Callable[[Context, Mapping[str, Any]], Verdict]
@@ -179,16 +192,47 @@ def _mail_app_password(ctx: Context, v: Mapping[str, Any]) -> Verdict:
                               "instead of the account password.")),))
 
 
+def _restriction(ctx: Context, v: Mapping[str, Any]) -> Verdict:
+    return Verdict(who=(say(N_("The member: turn sign-in restriction off in the authenticator "
+                               "app.")),
+                        say(N_("Support, when the member no longer has any device with the app: "
+                               "turn the restriction off (monban user unrestrict) after "
+                               "checking who they are."))))
+
+
+def _password_age(ctx: Context, v: Mapping[str, Any]) -> Verdict:
+    account, who = ctx.facts.account, (
+        say(N_("The member: choose a new password when signing in (it is asked right "
+               "away).")),
+        say(N_("An administrator of the organization: set a new password for the member.")))
+    changed = account.password_changed_at if account is not None else None
+    if account is not None and not account.must_change_password and changed is not None \
+            and changed > ctx.event.at:
+        return Verdict(now=(say(N_("Now: the password has been changed since.")),),
+                       resolved=True, who=who)
+    return Verdict(who=who)
+
+
+def _same_factor(ctx: Context, v: Mapping[str, Any]) -> Verdict:
+    return Verdict(who=(say(N_("The member: sign in with the password instead, or add a "
+                               "second factor of another kind (an authenticator app, a "
+                               "security key).")),))
+
+
 READERS: dict[str, Reader] = {
-    "allowed_ips": _allowed_ips,
-    "attempt_lockout": _lockout,
-    "password": _password,
-    "account_enabled": _enabled,
-    "daily_signin_limit": _daily,
-    "concurrent_session_limit": _sessions,
-    "second_factor": _second_factor,
-    "mail_app_password": _mail_app_password,
+    AllowedIps.name: _allowed_ips,
+    LOCKOUT.name: _lockout,
+    PASSWORD.name: _password,
+    AccountEnabled.name: _enabled,
+    NotRestricted.name: _restriction,
+    DailyLimit.name: _daily,
+    SESSION_LIMIT.name: _sessions,
+    PasswordAge.name: _password_age,
+    SameFactor.name: _same_factor,
+    SECOND_FACTOR.name: _second_factor,
+    MAIL_APP_PASSWORD.name: _mail_app_password,
 }
+"""What each refusing step adds; a step without one has its catalogue entry's who-can-fix."""
 
 
 def verdict(ctx: Context, policy: str, values: Mapping[str, Any]) -> Verdict:

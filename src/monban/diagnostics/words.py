@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from monban.i18n.catalog import gettext_for
+from monban.signin.policies import TRACED
 
 Gettext = Callable[..., str]
 
@@ -63,17 +64,8 @@ def moment(value: datetime | str | None, zone: ZoneInfo) -> str:
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
-POLICY_LABELS = {
-    "allowed_ips": N_("Allowed IP addresses"),
-    "attempt_lockout": N_("Attempt lockout"),
-    "password": N_("Password"),
-    "account_enabled": N_("Account status"),
-    "daily_signin_limit": N_("Daily sign-in limit"),
-    "concurrent_session_limit": N_("Concurrent session limit"),
-    "second_factor": N_("Second step"),
-    "mail_app_password": N_("App-specific password"),
-    "signin_code": N_("Sign-in code"),
-}
+POLICY_LABELS = {step.name: step.label for step in TRACED}
+"""Every name a trace can hold, as signin/policies.py labels it."""
 
 FACTOR_LABELS = {
     "totp": N_("authenticator app code"),
@@ -92,6 +84,7 @@ FIX_BY = {
 
 
 def policy_label(policy: str) -> Line:
+    """The step's label (its raw name only for a name no policy declares, e.g. an old row)."""
     return Line(POLICY_LABELS.get(policy, policy))
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from monban.accounts.identifiers import normalise_email
-from monban.accounts.model import Account
 from monban.errors import SignInError
+from monban.factors.base import FactorContext
 from monban.factors.one_time_codes import TTL, CodeFactor
 from monban.notify.messages import code_email
+from monban.notify.outgoing import Kind, Origin, Outgoing
 
 
 class EmailCodeFactor(CodeFactor):
@@ -24,7 +25,9 @@ class EmailCodeFactor(CodeFactor):
             raise SignInError("INVALID_EMAIL")
         return normalise_email(address)
 
-    async def deliver(self, account: Account, target: str, code: str) -> None:
+    async def deliver(self, ctx: FactorContext, target: str, code: str, kind: Kind) -> None:
         minutes = int(TTL.total_seconds() // 60)
+        account = ctx.account
         subject, body = code_email(account.language, code, minutes, account.display_name)
-        await self._deps.senders.email.send_email(target, subject, body)
+        await self._deps.senders.send(Outgoing.email(kind, target, subject, body),
+                                      Origin(account, ctx.request.ip))

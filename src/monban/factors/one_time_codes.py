@@ -22,12 +22,12 @@ from typing import Any
 import phonenumbers
 from sqlalchemy import Connection, update
 
-from monban.accounts.model import Account
 from monban.crypto.code_hash import CodeHasher
 from monban.db.database import Database
 from monban.db.tables import factor_enrollments
 from monban.errors import SignInError
 from monban.factors.base import Challenge, Enrollment, FactorContext, FactorDeps, FactorRecord
+from monban.notify.outgoing import Kind
 from monban.store import accounts
 from monban.store import factors as factor_store
 from monban.store import otp_challenges as store
@@ -142,7 +142,9 @@ class CodeFactor:
     def target_from(self, params: dict[str, Any]) -> str:
         raise NotImplementedError
 
-    async def deliver(self, account: Account, target: str, code: str) -> None:
+    async def deliver(self, ctx: FactorContext, target: str, code: str, kind: Kind) -> None:
+        """Send `code` through deps.senders.send: kind "verify" while enrolling (the target is
+        not proven yet), "code" at sign-in (notify/outgoing.py)."""
         raise NotImplementedError
 
     # The Factor protocol ----------------------------------------------------------------
@@ -161,7 +163,7 @@ class CodeFactor:
                 data={"failures": 0}, created_at=ctx.now, expires_at=expires_at)
 
         await send(self._deps.db, self._deps.codes, scope, ctx.now,
-                   lambda code: self.deliver(ctx.account, target, code), then=pending)
+                   lambda code: self.deliver(ctx, target, code, "verify"), then=pending)
         return Enrollment(id=enrollment_id, kind=self.kind, expires_at=expires_at,
                           display={"sent_to": mask(target),
                                    "resend_after": int(RESEND_AFTER.total_seconds())})
@@ -178,7 +180,7 @@ class CodeFactor:
         target = factor.target or ""
         scope = Scope(ctx.account.id, "mfa", self.channel, target, ctx.flow_id)
         await send(self._deps.db, self._deps.codes, scope, ctx.now,
-                   lambda code: self.deliver(ctx.account, target, code))
+                   lambda code: self.deliver(ctx, target, code, "code"))
         return Challenge(public={"sent_to": mask(target),
                                  "resend_after": int(RESEND_AFTER.total_seconds())})
 

@@ -31,6 +31,7 @@ from monban.factors.base import (
     FactorDeps,
     FactorRecord,
 )
+from monban.notify.outgoing import Origin, Outgoing
 from monban.sessions.device import describe
 from monban.store import devices, push_challenges
 from monban.store import factors as factor_store
@@ -146,8 +147,12 @@ class PushFactor:
             raise SignInError("INVALID_REQUEST", detail={
                 "push": "too_many_pending",
                 "retry_after": int(setup.push_ttl.total_seconds())})
-        await setup.fanout.publish(channel(ctx.account.id), {"type": "challenge",
-                                                            "id": challenge.id})
+        try:  # through the send limits: a refused request is withdrawn at once, no app woken
+            await self._deps.senders.send(Outgoing.push(channel(ctx.account.id), {
+                "type": "challenge", "id": challenge.id}), Origin(ctx.account, ctx.request.ip))
+        except SignInError:
+            await self._deps.db.run(push_challenges.use, challenge.id, push_challenges.PENDING)
+            raise
         return Challenge(
             public={"kind": self.kind, "challenge_id": challenge.id, "number": number,
                     "device": device.name, "expires_at": challenge.expires_at.isoformat()},

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from monban.accounts.identifiers import normalise_phone
-from monban.accounts.model import Account
 from monban.errors import SignInError
+from monban.factors.base import FactorContext
 from monban.factors.one_time_codes import TTL, CodeFactor
 from monban.notify.messages import code_sms
+from monban.notify.outgoing import Kind, Origin, Outgoing
 
 
 class SmsFactor(CodeFactor):
@@ -24,6 +25,8 @@ class SmsFactor(CodeFactor):
             raise SignInError("INVALID_PHONE_NUMBER")
         return normalise_phone(phone)
 
-    async def deliver(self, account: Account, target: str, code: str) -> None:
+    async def deliver(self, ctx: FactorContext, target: str, code: str, kind: Kind) -> None:
         minutes = int(TTL.total_seconds() // 60)
-        await self._deps.senders.sms.send_sms(target, code_sms(account.language, code, minutes))
+        await self._deps.senders.send(Outgoing.sms(
+            kind, target, code_sms(ctx.account.language, code, minutes)),
+            Origin(ctx.account, ctx.request.ip))

@@ -227,8 +227,8 @@ class FederationService:
         try:
             for policy in BEFORE_SECRET:  # allowed IPs, before anything is counted
                 await policy.check(ctx)
-            await lockout.reserve(self._counters, keys, settings, self._clock, ctx)
-            await lockout.succeeded(self._counters, keys)
+            async with lockout.attempt(self._counters, keys, settings, self._clock, ctx):
+                pass  # the provider proved the person: a success, which clears the counts
         except SignInError as failure:
             await service.undo(ctx)
             await self._audit_failure(failure, loaded.flow, provider, request, now, identity,
@@ -238,7 +238,7 @@ class FederationService:
         if not trusted and service.second_step is not None:
             required = await service.second_step.required(
                 loaded.flow, account, settings, request, now, loaded.factors,
-                first_amr=("fed",), from_states=(PROVEN,))
+                first_amr=("fed",), from_states=(PROVEN,), ctx=ctx)
             if required is not None:
                 return required
         amr = ["fed", "mfa"] if trusted else ["fed"]

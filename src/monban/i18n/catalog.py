@@ -24,6 +24,11 @@ def _messages(language: str) -> dict[str, str]:
     return table
 
 
+def N_(msgid: str) -> str:  # noqa: N802 - the conventional gettext marker
+    """Marks a msgid translated later, where it is shown (a policy's label, say)."""
+    return msgid
+
+
 def gettext_for(language: str) -> Callable[..., str]:
     table = _messages(language)
 

@@ -92,8 +92,8 @@ class MailLogins:
         try:
             for policy in BEFORE_SECRET:
                 await policy.check(ctx)
-            await lockout.reserve(self._counters, keys, settings, self._clock, ctx)
-            login = await self._secret(loaded, secret, protocol, request, keys, ctx, now)
+            async with lockout.attempt(self._counters, keys, settings, self._clock, ctx):
+                login = await self._secret(loaded, secret, protocol, request, ctx, now)
             for policy in AFTER_SECRET:
                 if policy.name not in NOT_FOR_MAIL:
                     await policy.check(ctx)
@@ -106,8 +106,9 @@ class MailLogins:
         return login
 
     async def _secret(self, loaded: _Loaded, secret: str, protocol: str,
-                      request: RequestInfo, keys: lockout.AttemptKeys, ctx: PolicyContext,
-                      now: datetime) -> MailLogin:
+                      request: RequestInfo, ctx: PolicyContext, now: datetime) -> MailLogin:
+        """Inside the attempt guard: a wrong password counts; APP_PASSWORD_REQUIRED (the
+        password was right) releases the attempt."""
         account, settings = loaded.account, loaded.settings
         if looks_like_one(secret):
             used = await self._db.run(store.use, account.id,
@@ -115,20 +116,16 @@ class MailLogins:
                                       str(request.ip))
             if used is not None:
                 ctx.note(APP_PASSWORD_STEP, True, name=used.name)
-                await lockout.succeeded(self._counters, keys)
                 return MailLogin(account, "app_password", used.id)
         verdict = await self._hasher.verify(account.password_hash, normalise(secret))
         if not verdict.ok:
             ctx.note("password", False)
-            await lockout.failed(self._counters, keys, settings, self._clock.now())
             raise SignInError("INVALID_CREDENTIALS")
         if self._second_step.is_on(account, settings, loaded.factors):
             ctx.note("password", True, mfa=True)
             ctx.note(APP_PASSWORD_STEP, False, mfa=True)
-            await lockout.abandoned(self._counters, keys, self._clock.now())
             raise SignInError("APP_PASSWORD_REQUIRED")
         ctx.note("password", True, mfa=False)
-        await lockout.succeeded(self._counters, keys)
         return MailLogin(account, "password")
 
     async def _audit(self, now: datetime, account: Account | None, protocol: str,

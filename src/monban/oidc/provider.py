@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from sqlalchemy import Connection
 
@@ -57,6 +58,8 @@ class SignInNeeded:
 @dataclass(frozen=True, slots=True)
 class ConsentNeeded:
     request: AuthorizationRequest
+    auth: Authenticated
+    """Who is asked (the page names them and speaks their language)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,16 @@ class WebViewRefused:
 
 
 Outcome = Redirect | SignInNeeded | ConsentNeeded | WebViewRefused
+
+
+@dataclass(frozen=True, slots=True)
+class LogoutTarget:
+    subject: str | None
+    """The person a valid id_token_hint names."""
+    client_id: str | None
+    """The client identified by the hint or by client_id."""
+    location: str | None
+    """A post_logout_redirect_uri registered for that client (with the state), else None."""
 
 
 def amr_of(session_amr: str) -> list[str]:
@@ -191,7 +204,7 @@ class Provider:
                 if "none" in request.prompt:
                     raise RedirectRefusal(request, "consent_required",
                                           "the person has not agreed to these scopes")
-                return ConsentNeeded(request)
+                return ConsentNeeded(request, auth)
         return Redirect(await self._issue_code(request, auth, issuer, remember=False),
                         client.name)
 
@@ -252,26 +265,38 @@ class Provider:
         return dict(flow.data["params"]), datetime.fromisoformat(fresh) if fresh else None
 
     # -- logout ---------------------------------------------------------------------------
-    async def logout_target(self, params: Mapping[str, str], issuer: str
-                            ) -> tuple[str | None, str | None]:
-        """(subject of a valid id_token_hint, post_logout_redirect_uri if registered)."""
+    async def logout_target(self, params: Mapping[str, str], issuer: str) -> LogoutTarget:
+        """Who an RP-initiated logout names and where it may return (RP-Initiated Logout 1.0
+        §2-3): the subject of a valid id_token_hint, the client identified by that hint's
+        audience or by client_id (both given: they must agree, else neither counts), and the
+        post_logout_redirect_uri only when it is registered for that client."""
         ring = await self.ring()
         hint = params.get("id_token_hint", "")
         claims = id_tokens.read_hint(hint, ring.verifying, issuer) if hint else None
-        client_id = params.get("client_id") or (str(claims.get("aud")) if claims else "")
-        if claims and claims.get("aud") != client_id:
-            claims = None
-        client = await self.client(client_id)
+        audience = _single_audience(claims)
+        given = params.get("client_id", "")
+        if claims is not None and (audience is None or (given and given != audience)):
+            return LogoutTarget(None, None, None)
+        client = await self.client(audience or given)
         target = params.get("post_logout_redirect_uri")
         location = None
         if client is not None and target and target in client.post_logout_redirect_uris:
             location = target
             state = params.get("state")
             if state:
-                from urllib.parse import urlencode
-
                 location += ("&" if "?" in target else "?") + urlencode({"state": state})
-        return (str(claims["sub"]) if claims else None), location
+        subject = str(claims["sub"]) if claims and claims.get("sub") else None
+        return LogoutTarget(subject, client.id if client else None, location)
+
+
+def _single_audience(claims: Mapping[str, object] | None) -> str | None:
+    """The one client an ID token was issued to (Monban's carry one audience)."""
+    if claims is None:
+        return None
+    audience = claims.get("aud")
+    if isinstance(audience, list):
+        audience = audience[0] if len(audience) == 1 else None
+    return audience if isinstance(audience, str) and audience else None
 
 
 def _stale(auth: Authenticated, request: AuthorizationRequest, now: datetime,

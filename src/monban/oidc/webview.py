@@ -8,6 +8,8 @@ Three signals, each from the user-agent string:
   (Safari, Chrome, Firefox and Edge on iOS all include it);
 - in-app browsers of social and messaging apps name themselves (`FBAN`, `Instagram`,
   `Line/`, ...): the maintained list below, plus ua-parser's families for the same apps.
+  Some of them (the Google app's `GSA/` on iOS, Instagram, LINE) also send `Safari/604.1`
+  like a real Safari, so the list is checked before the iOS rule.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ IOS_DEVICE = re.compile(r"\((?:iPhone|iPad|iPod)[;)]")
 IN_APP = re.compile(
     r"FBAN/|FBAV/|FB_IAB/|FBIOS|Instagram |\bLine/|MicroMessenger/|Twitter for|TwitterAndroid"
     r"|musical_ly|BytedanceWebview|TikTok|Snapchat|Pinterest/|KAKAOTALK|NAVER\(inapp"
-    r"|LinkedInApp|DiscordBot|WhatsApp/|Threads |GSA/\d.*; wv\)|YJApp-|Slack/|; FBSV/",
+    r"|LinkedInApp|DiscordBot|WhatsApp/|Threads |\bGSA/\d|YJApp-|Slack/|; FBSV/"
+    r"|baiduboxapp/|__weibo__|DingTalk/|\bZalo|SmartNews/",
     re.IGNORECASE)
 IN_APP_FAMILIES = frozenset({
     "Facebook", "Instagram", "LINE", "WeChat", "Twitter", "Pinterest", "Snapchat", "TikTok",

@@ -12,16 +12,14 @@ that cannot be delivered never undoes the change it reports.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from monban.accounts.model import Account
-from monban.accounts.org_settings import OrgSettings
 from monban.crypto.code_hash import CodeHasher
 from monban.errors import SignInError
 from monban.factors.one_time_codes import TTL
-from monban.notify.delivery import build_senders
+from monban.notify.outgoing import Kind, Origin, Outgoing
 from monban.notify.senders import Senders
 from monban.recovery import notices
 from monban.signin import lockout
@@ -38,10 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("monban.recovery")
 MINUTES = int(TTL.total_seconds() // 60)
-T = TypeVar("T")
-COUNTED = frozenset({"INVALID_OTP", "OTP_EXPIRED", "BACKUP_CODE_INVALID",
-                     "SECURITY_KEY_FAILED", "INVALID_CREDENTIALS"})
-"""Failures that are wrong guesses: they count towards SIGNIN_ATTEMPTS_EXCEEDED."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +46,7 @@ class Recovery:
 
     @classmethod
     def of(cls, runtime: Runtime) -> Recovery:
-        return cls(runtime, CodeHasher(runtime.secret_key),
-                   build_senders(runtime.settings, runtime.outbox))
+        return cls(runtime, CodeHasher(runtime.secret_key), runtime.senders)
 
     @property
     def contacts(self) -> Contacts:
@@ -88,52 +81,39 @@ class Recovery:
                                       request.device_id or "", write=False))
         return lockout.keys_for(account_key, str(request.ip), request.device_id, known)
 
-    async def guarded(self, keys: lockout.AttemptKeys, settings: OrgSettings,
-                      proof: Callable[[], Awaitable[T]]) -> T:
-        """Run `proof` behind the attempt lockout: SIGNIN_ATTEMPTS_EXCEEDED while the source
-        or the account is locked; a wrong answer counted, a right one clearing the count."""
-        runtime = self.runtime
-        await lockout.reserve(runtime.counters, keys, settings, runtime.clock)
-        try:
-            result = await proof()
-        except SignInError as error:
-            if error.code in COUNTED:
-                await lockout.failed(runtime.counters, keys, settings, runtime.clock.now())
-            else:
-                await lockout.abandoned(runtime.counters, keys, runtime.clock.now())
-            raise
-        except BaseException:
-            await lockout.abandoned(runtime.counters, keys, runtime.clock.now())
-            raise
-        await lockout.succeeded(runtime.counters, keys)
-        return result
-
     # Delivery ---------------------------------------------------------------------------
     async def send_code(self, account: Account, channel: str, target: str, purpose: str,
-                        code: str) -> None:
-        """One code to one contact, in the account's language (SERVICE_UNAVAILABLE when the
-        provider or the mail server refuses it)."""
+                        code: str, request: RequestInfo | None, kind: Kind = "code") -> None:
+        """One code to one contact, in the account's language, through the send limits
+        (SEND_LIMIT_REACHED, SMS_COUNTRY_NOT_ALLOWED; SERVICE_UNAVAILABLE when the provider
+        or the mail server refuses it). `kind` is "verify" for a contact not proven yet."""
+        origin = Origin(account, request.ip if request else None)
         if channel == "sms":
-            await self.senders.sms.send_sms(
-                target, notices.code_sms(account.language, purpose, code, MINUTES))
+            await self.senders.send(Outgoing.sms(
+                kind, target, notices.code_sms(account.language, purpose, code, MINUTES)),
+                origin)
             return
         subject, body = notices.code_email(account.language, purpose, code, MINUTES,
                                            account.display_name)
-        await self.senders.email.send_email(target, subject, body)
+        await self.senders.send(Outgoing.email(kind, target, subject, body), origin)
 
     async def notify(self, account: Account, mail: notices.Mail) -> int:
-        """A notice to the account's addresses; how many went out."""
+        """A notice to the account's addresses; how many went out (a notice is limited only
+        per notice and address: notify/limits.py)."""
         contacts = await self.runtime.db.run(contact_store.list_for, account.id,
                                              verified_only=True, write=False)
         emails = _unique([account.email, *(c.target for c in contacts if c.channel == "email")])
+        origin = Origin(account)
         sent = 0
         for address in emails:
-            sent += await self._try(self.senders.email.send_email(address, *mail))
+            sent += await self._try(self.senders.send(
+                Outgoing.email("notice", address, *mail), origin))
         if not emails:  # the subject says what changed; the SMS stays one segment
             numbers = _unique([account.phone, *(c.target for c in contacts
                                                 if c.channel == "sms")])
             for number in numbers:
-                sent += await self._try(self.senders.sms.send_sms(number, mail[0]))
+                sent += await self._try(self.senders.send(
+                    Outgoing("sms", "notice", number, mail[0], mail[0]), origin))
         return sent
 
     @staticmethod

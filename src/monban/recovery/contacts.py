@@ -21,6 +21,7 @@ from monban.errors import SignInError
 from monban.factors import one_time_codes
 from monban.factors.one_time_codes import RESEND_AFTER, Scope, mask
 from monban.recovery import notices
+from monban.signin import lockout
 from monban.signin.request_info import RequestInfo
 from monban.store import recovery_contacts as store
 from monban.store.ids import new_id
@@ -68,7 +69,11 @@ class Contacts:
         contact = await self._rt.db.run(store.add, RecoveryContact(
             id=new_id(), account_id=account.id, channel=channel, target=target,
             verified_at=None, created_at=self._rt.clock.now()))
-        await self._send(account, contact)
+        try:
+            await self._send(account, contact, request)
+        except SignInError:  # not sent (a send limit, the provider): nothing left behind
+            await self._rt.db.run(store.remove, account.id, contact.id)
+            raise
         await self._r.audit("recovery_contact.added", "success", account, request,
                             actor_id=account.id, contact=contact.id, channel=channel,
                             target=mask(target), verified=False)
@@ -77,7 +82,7 @@ class Contacts:
     async def resend(self, account: Account, contact_id: str, request: RequestInfo
                      ) -> dict[str, Any]:
         contact = await self._pending(account, contact_id)
-        await self._send(account, contact)
+        await self._send(account, contact, request)
         return sent(contact)
 
     async def verify(self, account: Account, settings: OrgSettings, contact_id: str,
@@ -91,7 +96,8 @@ class Contacts:
             await self._rt.db.run(_confirm, self._r.codes, contact, code, now)
 
         try:
-            await self._r.guarded(keys, settings, prove)
+            async with lockout.attempt(self._rt.counters, keys, settings, self._rt.clock):
+                await prove()
         except SignInError as error:
             error.language = account.language
             await self._r.audit("recovery_contact.verified", "failure", account, request,
@@ -126,12 +132,13 @@ class Contacts:
             raise SignInError("INVALID_REQUEST", detail={"verified": True})
         return contact
 
-    async def _send(self, account: Account, contact: RecoveryContact) -> None:
+    async def _send(self, account: Account, contact: RecoveryContact,
+                    request: RequestInfo) -> None:
         scope = Scope(account.id, PURPOSE, contact.channel, contact.target)
         await one_time_codes.send(
             self._rt.db, self._r.codes, scope, self._rt.clock.now(),
             lambda code: self._r.send_code(account, contact.channel, contact.target,
-                                           PURPOSE, code))
+                                           PURPOSE, code, request, "verify"))
 
 
 def _confirm(conn: Connection, codes: Any, contact: RecoveryContact, code: Any,

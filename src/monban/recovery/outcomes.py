@@ -22,6 +22,7 @@ from monban.errors import SignInError
 from monban.factors.base import Challenge, FactorContext, FactorRecord
 from monban.recovery import notices
 from monban.recovery.reset import ALLOWED_IPS, FINISH, MFA, NEW_PASSWORD, PASSWORD, Step
+from monban.signin import lockout
 from monban.signin.flow import Loaded, SignedIn
 from monban.signin.policies import plan
 from monban.signin.request_info import RequestInfo
@@ -81,7 +82,8 @@ class Outcomes:
             return await factor.verify(ctx, record, response, private)
 
         try:
-            answered = await self._r.guarded(keys, ctx.settings, prove)
+            async with lockout.attempt(self._rt.counters, keys, ctx.settings, self._rt.clock):
+                answered = await prove()
         except SignInError as error:
             await self._reset.failed("recovery.mfa", error, loaded, request)
             raise

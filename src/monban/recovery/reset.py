@@ -10,8 +10,8 @@ A recovery is a flow record (kind "recovery") moved forward one state at a time:
 and finished in outcomes.py. The states have their own names, so no sign-in endpoint ever
 accepts a recovery flow half-way. Codes are the sign-in's one-time codes (purpose
 "recovery"): six digits, one use, ten minutes, only the newest per contact, a resend
-cool-down, at most HOURLY_CODES an hour per account; wrong codes count in the sign-in's attempt
-lockout, and MAX_CODE_FAILURES wrong codes retire the code.
+cool-down, and the send limits every message has (notify/limits.py: SEND_LIMIT_REACHED); wrong
+codes count in the sign-in's attempt lockout, and MAX_CODE_FAILURES wrong codes retire the code.
 
 Existence of accounts is told no more than the sign-in tells it. Where the sign-in answers
 ACCOUNT_NOT_FOUND, so does this. Where it hides existence (the server setting, or an org that
@@ -40,6 +40,7 @@ from monban.factors import one_time_codes
 from monban.factors.base import FactorRecord
 from monban.factors.one_time_codes import RESEND_AFTER, Scope, mask
 from monban.recovery.contacts import parse
+from monban.signin import lockout
 from monban.signin.flow import Loaded, load
 from monban.signin.request_info import RequestInfo
 from monban.signin.second_step import ALONE_IS_NOT_ENOUGH
@@ -60,8 +61,6 @@ CHOOSE, CODE, MFA = "r_choose", "r_code", "r_mfa"
 NEW_PASSWORD, PASSWORD, ALLOWED_IPS = "r_new_password", "r_password", "r_allowed_ips"
 FINISH = {"password": NEW_PASSWORD, "mfa": PASSWORD, "ip": ALLOWED_IPS}
 MAX_CODE_FAILURES = 5
-HOURLY_CODES = 5
-HOUR = timedelta(hours=1)
 SHOWN_ADMINS = 3
 _BACKGROUND: set[asyncio.Task[None]] = set()
 
@@ -200,10 +199,9 @@ class Reset:
                                          data=data):
                 raise SignInError("FLOW_EXPIRED")
             if match and account is not None:
-                _background(self._quietly(account, flow, channel, target, now))
+                _background(self._quietly(account, flow, channel, target, now, request))
         else:
             assert account is not None
-            await self._hourly_cap(account, now)
             scope = Scope(account.id, PURPOSE, channel, target, flow.id)
 
             def advance(conn: Connection) -> None:
@@ -212,30 +210,23 @@ class Reset:
             await one_time_codes.send(
                 self._rt.db, self._r.codes, scope, now,
                 lambda code: self._r.send_code(account, channel, target,
-                                               str(flow.data["purpose"]), code), then=advance)
+                                               str(flow.data["purpose"]), code, request),
+                then=advance)
         await self._r.audit("recovery.code_sent", "success", account, request, flow_id=flow.id,
                             identifier=flow.data.get("identifier"), channel=channel,
                             target=mask(target), matched=match)
         return {"sent_to": mask(target), "resend_after": int(RESEND_AFTER.total_seconds())}
 
-    async def _hourly_cap(self, account: Account, now: datetime) -> None:
-        recent = await self._rt.db.run(contact_store.recent_codes, account.id, PURPOSE,
-                                       now - HOUR, write=False)
-        if len(recent) >= HOURLY_CODES:
-            wait = recent[0] + HOUR - now
-            raise SignInError("INVALID_REQUEST", detail={
-                "retry_after": max(1, int(wait.total_seconds())), "hourly_limit": HOURLY_CODES})
-
     async def _quietly(self, account: Account, flow: flows.Flow, channel: str, target: str,
-                       now: datetime) -> None:
+                       now: datetime, request: RequestInfo) -> None:
         """The typed-contact case: the answer went out already; deliver without telling."""
         purpose = str(flow.data["purpose"])
         try:
-            await self._hourly_cap(account, now)
             await one_time_codes.send(
                 self._rt.db, self._r.codes, Scope(account.id, PURPOSE, channel, target,
                                                   flow.id), now,
-                lambda code: self._r.send_code(account, channel, target, purpose, code))
+                lambda code: self._r.send_code(account, channel, target, purpose, code,
+                                               request))
         except SignInError as error:
             log.warning("recovery code not sent (%s)", error.code)
 
@@ -261,7 +252,8 @@ class Reset:
                 raise problem
 
         try:
-            await self._r.guarded(keys, loaded.settings, prove)
+            async with lockout.attempt(self._rt.counters, keys, loaded.settings, self._rt.clock):
+                await prove()
         except SignInError as error:
             await self.failed("recovery.code", error, loaded, request)
             raise

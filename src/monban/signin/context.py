@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from monban.accounts.model import Account, Org
 from monban.accounts.org_settings import OrgSettings
 from monban.signin.request_info import RequestInfo
-from monban.store.counters import Counters
+from monban.store.counters import CountedFor, Counters
 from monban.store.ip_rules import IpRule
 
 
@@ -38,6 +38,7 @@ class PolicyContext:
     known_browser: bool = False
     restricted: bool = False
     """The account's owner turned "restrict sign-in" on in the authenticator app."""
+    flow_id: str | None = None
     trace: list[PolicyStep] = field(default_factory=list)
     undo: list[Any] = field(default_factory=list)
     """Coroutine factories that roll back what passed policies counted, should a later
@@ -45,6 +46,12 @@ class PolicyContext:
 
     def note(self, policy: str, passed: bool, **values: Any) -> None:
         self.trace.append(PolicyStep(policy, passed, values))
+
+    def counted_for(self) -> CountedFor:
+        """Whose attempt this is, for the counters' audit rows."""
+        return CountedFor(account_id=self.account.id or None,  # "" while nobody is known
+                          org_id=self.org.id if self.org else None, ip=str(self.request.ip),
+                          user_agent=self.request.user_agent[:512], flow_id=self.flow_id)
 
     def day(self) -> str:
         """Today in the org's time zone (UTC for personal accounts), as YYYY-MM-DD."""

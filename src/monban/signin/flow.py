@@ -20,13 +20,12 @@ from monban.clock import Clock
 from monban.db.database import Database
 from monban.errors import SignInError
 from monban.passwords.hasher import PasswordHasher
-from monban.passwords.policy import change_due
 from monban.passwords.rules import normalise
 from monban.sessions.device import describe
 from monban.sessions.start import LimitReached, SessionRequest, Started, start_session
 from monban.signin import lockout
 from monban.signin.context import PolicyContext
-from monban.signin.policies import NotRestricted, plan
+from monban.signin.policies import PASSWORD_AGE, NotRestricted, plan
 from monban.signin.request_info import RequestInfo
 
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
 from monban.factors.base import FactorRecord
 from monban.store import accounts, audit, devices, flows, ip_rules, known_browsers, orgs
 from monban.store import factors as factor_store
-from monban.store.counters import Counters
+from monban.store.counters import CountedFor, Counters
 from monban.store.ids import new_token
 from monban.store.ip_rules import IpRule
 from monban.store.sessions import Session
@@ -142,15 +141,13 @@ class SignInService:
             if account is not None:
                 for policy in before:
                     await policy.check(ctx)
-            await lockout.reserve(self._counters, keys, settings, self._clock, ctx)
-            verdict = await self._hasher.verify(
-                account.password_hash if account else None, normalise(password))
-            if account is None or not verdict.ok:
-                ctx.note("password", False)
-                await lockout.failed(self._counters, keys, settings, self._clock.now())
-                raise SignInError("INVALID_CREDENTIALS")
-            ctx.note("password", True)
-            await lockout.succeeded(self._counters, keys)
+            async with lockout.attempt(self._counters, keys, settings, self._clock, ctx):
+                verdict = await self._hasher.verify(
+                    account.password_hash if account else None, normalise(password))
+                if account is None or not verdict.ok:
+                    ctx.note("password", False)
+                    raise SignInError("INVALID_CREDENTIALS")
+                ctx.note("password", True)
         except SignInError as error:
             await self.undo(ctx)
             await self.fail(error, flow, account, request, ctx)
@@ -158,9 +155,11 @@ class SignInService:
         if verdict.needs_rehash:
             new_hash = await self._hasher.hash(normalise(password))
             await self._db.run(accounts.set_password_hash, account.id, new_hash, None)
-        if change_due(account, settings, now):  # too old, or an admin asked for a new one
+        try:
+            await PASSWORD_AGE.check(ctx)  # too old, or an admin asked for a new one
+        except SignInError as due:
             from monban.signin.password_change import require_change
-            await require_change(self, self._db, loaded, request, ctx)
+            await require_change(self, self._db, loaded, request, ctx, due)
         return await self.after_password(flow, account, settings, request, ctx, loaded.factors)
 
     async def after_password(self, flow: flows.Flow, account: Account, settings: OrgSettings,
@@ -180,7 +179,7 @@ class SignInService:
         if self.second_step is not None:
             required = await self.second_step.required(flow, account, settings, request,
                                                        ctx.now, factors, first_amr=first_amr,
-                                                       used_kind=used_kind)
+                                                       used_kind=used_kind, ctx=ctx)
             if required is not None:
                 return required
         return await self.complete(flow, (PASSWORD,), account, settings, request, ctx,
@@ -231,26 +230,31 @@ class SignInService:
         known = bool(request.device_id) and await self._db.run(
             known_browsers.is_known, account.id, request.device_id or "", write=False)
         keys = lockout.keys_for(account.id, str(request.ip), request.device_id, known)
-        await lockout.reserve(self._counters, keys, settings, self._clock)
-        verdict = await self._hasher.verify(account.password_hash, normalise(password))
-        if verdict.ok:
-            await lockout.succeeded(self._counters, keys)
-            return
-        await lockout.failed(self._counters, keys, settings, self._clock.now())
-        await self._db.run(audit.record, audit.AuditEvent(
-            at=now, event="reauth.password", outcome="failure", code="INVALID_CREDENTIALS",
-            account_id=account.id, org_id=account.org_id, identifier=account.label,
-            ip=str(request.ip), user_agent=request.user_agent))
-        error = SignInError("INVALID_CREDENTIALS")
-        error.language = account.language
-        raise error
+        try:
+            async with lockout.attempt(self._counters, keys, settings, self._clock,
+                                       counted_for=CountedFor(account.id, account.org_id,
+                                                              str(request.ip),
+                                                              request.user_agent[:512])):
+                verdict = await self._hasher.verify(account.password_hash, normalise(password))
+                if not verdict.ok:
+                    raise SignInError("INVALID_CREDENTIALS")
+        except SignInError as error:
+            if error.code != "INVALID_CREDENTIALS":
+                raise  # locked out: refused before any password was checked
+            await self._db.run(audit.record, audit.AuditEvent(
+                at=now, event="reauth.password", outcome="failure", code=error.code,
+                account_id=account.id, org_id=account.org_id, identifier=account.label,
+                ip=str(request.ip), user_agent=request.user_agent))
+            error.language = account.language
+            raise
 
     def context(self, loaded: Loaded, request: RequestInfo, now: datetime) -> PolicyContext:
         return PolicyContext(
             account=loaded.account or _NOBODY, org=loaded.org, settings=loaded.settings,
             request=request, now=now, account_ip_rules=loaded.account_rules,
             org_ip_rules=loaded.org_rules, counters=self._counters,
-            known_browser=loaded.known_browser, restricted=loaded.restricted)
+            known_browser=loaded.known_browser, restricted=loaded.restricted,
+            flow_id=loaded.flow.id)
 
     async def _start_session(self, flow: flows.Flow, from_states: tuple[str, ...],
                              account: Account, settings: OrgSettings, request: RequestInfo,

@@ -7,11 +7,24 @@ an attacker elsewhere cannot lock the owner out. An attempt's secret is
 checked only while the failures so far plus the attempts in flight stay under the threshold
 (further attempts wait), so racing guesses cannot get past it and racing correct passwords
 are not refused.
+
+Every path that checks a secret goes through one guard, `attempt`:
+
+    async with lockout.attempt(counters, keys, settings, clock, ctx):
+        ...check the secret; raise SignInError(code) when it is wrong...
+
+It reserves the attempt on entry (SIGNIN_ATTEMPTS_EXCEEDED while locked) and decides it on
+exit, by how the block ends: a catalogue error whose entry counts as a wrong guess
+(errors.py, `CatalogueEntry.wrong_guess`) is counted; any other exception, from the
+catalogue or not, releases the attempt at once; a normal exit is a success and clears the
+counts. Nothing else decides an attempt, so no path can forget a step.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NoReturn
@@ -20,7 +33,7 @@ from monban.accounts.org_settings import OrgSettings
 from monban.clock import Clock
 from monban.errors import SignInError
 from monban.signin.context import PolicyContext
-from monban.store.counters import Counters, LockRule
+from monban.store.counters import CountedFor, Counters, LockRule
 
 NAME = "attempt_lockout"
 MAX_WAIT_SECONDS = 10.0
@@ -32,13 +45,18 @@ class AttemptKeys:
     account: str
     account_enforced: bool
     """False for known browsers: they are not held by the account-wide lock."""
+    whose: CountedFor = CountedFor()
+    """The account (when known) and the address, for the counters' audit rows."""
 
 
 def keys_for(account_key: str, ip: str, device_id: str | None, known_browser: bool
              ) -> AttemptKeys:
+    whose = CountedFor(account_id=None if account_key.startswith("unknown:") else account_key,
+                       ip=ip)
     if known_browser and device_id:
-        return AttemptKeys(f"src:{account_key}:b:{device_id}", f"acct:{account_key}", False)
-    return AttemptKeys(f"src:{account_key}:ip:{ip}", f"acct:{account_key}", True)
+        return AttemptKeys(f"src:{account_key}:b:{device_id}", f"acct:{account_key}", False,
+                           whose)
+    return AttemptKeys(f"src:{account_key}:ip:{ip}", f"acct:{account_key}", True, whose)
 
 
 def source_rule(settings: OrgSettings) -> LockRule:
@@ -55,14 +73,45 @@ def account_rule(settings: OrgSettings) -> LockRule:
                     ceiling=timedelta(minutes=settings.lockout_max_minutes))
 
 
-async def reserve(counters: Counters, keys: AttemptKeys, settings: OrgSettings,
-                  clock: Clock, ctx: PolicyContext | None = None) -> None:
+@asynccontextmanager
+async def attempt(counters: Counters, keys: AttemptKeys, settings: OrgSettings, clock: Clock,
+                  ctx: PolicyContext | None = None, counted_for: CountedFor | None = None
+                  ) -> AsyncIterator[None]:
+    """One attempt at a secret, reserved on entry and decided by how the block exits."""
+    await _reserve(counters, keys, settings, clock, ctx, counted_for)
+    try:
+        yield
+    except SignInError as error:
+        if error.entry.wrong_guess:
+            await counters.record_failures(_wanted(keys, settings), clock.now())
+        else:
+            await _release(counters, keys, clock.now())
+        raise
+    except BaseException:
+        await _release(counters, keys, clock.now())
+        raise
+    await counters.clear_attempts(keys.source, keys.account)
+
+
+async def count_wrong_guess(counters: Counters, keys: AttemptKeys, settings: OrgSettings,
+                            now: datetime) -> None:
+    """A wrong guess seen outside the browser's request (the wrong number picked in the
+    authenticator app for a push): counted as `attempt` counts one."""
+    await counters.record_failures(_wanted(keys, settings), now)
+
+
+async def _reserve(counters: Counters, keys: AttemptKeys, settings: OrgSettings,
+                   clock: Clock, ctx: PolicyContext | None = None,
+                   counted_for: CountedFor | None = None) -> None:
     """Reserve one attempt for the source and the account (one round trip), or refuse while
-    either is locked. While the attempts in flight could reach a threshold, wait for them."""
+    either is locked. While the attempts in flight could reach a threshold, wait for them.
+    `counted_for` (else the context's, else the keys') names whose attempt it is in the
+    counters' audit rows."""
     wanted = _wanted(keys, settings)
+    whose = counted_for or (ctx.counted_for() if ctx is not None else keys.whose)
     delay, waited = 0.005, 0.0
     while True:
-        slots = await counters.take_attempts(wanted, clock.now())
+        slots = await counters.take_attempts(wanted, clock.now(), whose)
         refused = next((s for s in slots if not s.allowed), None)
         if refused is None or not refused.busy or waited >= MAX_WAIT_SECONDS:
             break
@@ -96,18 +145,7 @@ def _refuse(ctx: PolicyContext | None, scope: str, failures: int,
     raise SignInError("SIGNIN_ATTEMPTS_EXCEEDED", detail={"scope": scope, "locked_until": until})
 
 
-async def failed(counters: Counters, keys: AttemptKeys, settings: OrgSettings,
-                 now: datetime) -> None:
-    """The secret was wrong: count it against the source (and the account)."""
-    await counters.record_failures(_wanted(keys, settings), now)
-
-
-async def abandoned(counters: Counters, keys: AttemptKeys, now: datetime) -> None:
-    """The reserved attempt was never decided (a policy refused first): release it."""
+async def _release(counters: Counters, keys: AttemptKeys, now: datetime) -> None:
+    """The reserved attempt was never decided: release it without counting."""
     await counters.cancel_attempts(
         [keys.source, keys.account] if keys.account_enforced else [keys.source], now)
-
-
-async def succeeded(counters: Counters, keys: AttemptKeys) -> None:
-    """A success resets the source's and the account's counts."""
-    await counters.clear_attempts(keys.source, keys.account)

@@ -96,14 +96,14 @@ def _previous(conn: Connection, account: Account, keep: int) -> list[str]:
 
 # The change asked for at sign-in ----------------------------------------------------------
 async def require_change(service: SignInService, db: Database, loaded: Loaded,
-                         request: RequestInfo, ctx: PolicyContext) -> NoReturn:
-    """The password is proven but must be replaced first: move the flow to
-    `password_change` and refuse with PASSWORD_EXPIRED {"flow_id", "reason"}."""
+                         request: RequestInfo, ctx: PolicyContext, due: SignInError
+                         ) -> NoReturn:
+    """The password is proven but the password age policy (signin/policies.py) refused it
+    (`due`): move the flow to `password_change` and refuse with PASSWORD_EXPIRED
+    {"flow_id", "reason"}."""
     flow, account = loaded.flow, loaded.account
     assert account is not None
-    reason = policy.change_due(account, loaded.settings, ctx.now)
-    ctx.note("password_age", False, reason=reason)
-    error = SignInError("PASSWORD_EXPIRED", detail={"flow_id": flow.id, "reason": reason})
+    error = SignInError("PASSWORD_EXPIRED", detail={"flow_id": flow.id, **due.detail})
     if not await db.run(flows.advance, flow.id, (PASSWORD,), PASSWORD_CHANGE, ctx.now,
                         keep_signed_in=flow.keep_signed_in):
         error = SignInError("FLOW_EXPIRED")

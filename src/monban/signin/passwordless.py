@@ -26,6 +26,7 @@ from monban.db.database import Database
 from monban.errors import SignInError
 from monban.factors.one_time_codes import RESEND_AFTER, TTL, consume, mask, send
 from monban.notify.messages import code_email, code_sms
+from monban.notify.outgoing import Origin, Outgoing
 from monban.notify.senders import Senders
 from monban.signin import lockout
 from monban.signin.flow import PASSWORD, Loaded, SignedIn, SignInService, load
@@ -94,6 +95,10 @@ class Passwordless:
             # An unknown identifier whose existence the org hides: the answer a member of
             # that org would get (the org's switch, its hosted mail domains), and no code.
             await self._as_if_known(typed)
+            parsed = classify(typed)
+            nothing = (Outgoing.sms("code", typed, "") if parsed and parsed.kind == "phone"
+                       else Outgoing.email("code", typed, "", ""))
+            await self._senders.pretend(nothing, Origin(ip=request.ip))
             return CodeSent(flow_id, mask(typed), int(RESEND_AFTER.total_seconds()),
                             expires_at)
         ctx = self._signin.context(loaded, request, now)
@@ -109,7 +114,7 @@ class Passwordless:
         scope = Scope(account.id, PURPOSE, channel, target, flow_id)
         data = {**flow.data, "code_channel": channel, "code_sent_to": mask(target)}
         await send(self._db, self._codes, scope, now,
-                   lambda code: self._deliver(account, channel, target, code),
+                   lambda code: self._deliver(account, channel, target, code, request),
                    then=lambda conn: _remember(conn, flow_id, data, now))
         await self._db.run(audit.record, audit.AuditEvent(
             at=now, event="signin.code_sent", outcome="success", account_id=account.id,
@@ -135,19 +140,17 @@ class Passwordless:
             if account is not None:
                 for policy in before:
                     await policy.check(ctx)
-            await lockout.reserve(self._counters, keys, settings, self._clock, ctx)
-            try:
-                if account is None or channel not in AMR:
-                    raise SignInError("INVALID_OTP")
-                target = account.phone if channel == "sms" else account.email
-                scope = Scope(account.id, PURPOSE, channel, target or "", flow_id)
-                await self._db.run(consume, self._codes, scope, code, now)
-            except SignInError:
-                ctx.note(STEP, False, channel=channel or None)
-                await lockout.failed(self._counters, keys, settings, self._clock.now())
-                raise
-            ctx.note(STEP, True, channel=channel)
-            await lockout.succeeded(self._counters, keys)
+            async with lockout.attempt(self._counters, keys, settings, self._clock, ctx):
+                try:
+                    if account is None or channel not in AMR:
+                        raise SignInError("INVALID_OTP")
+                    target = account.phone if channel == "sms" else account.email
+                    scope = Scope(account.id, PURPOSE, channel, target or "", flow_id)
+                    await self._db.run(consume, self._codes, scope, code, now)
+                except SignInError:
+                    ctx.note(STEP, False, channel=channel or None)
+                    raise
+                ctx.note(STEP, True, channel=channel)
         except SignInError as error:
             await self._signin.undo(ctx)
             await self._signin.fail(error, flow, account, request, ctx, "signin.code")
@@ -185,13 +188,16 @@ class Passwordless:
             raise SignInError("FLOW_EXPIRED")
         return loaded
 
-    async def _deliver(self, account: Account, channel: str, target: str, code: str) -> None:
+    async def _deliver(self, account: Account, channel: str, target: str, code: str,
+                       request: RequestInfo) -> None:
         minutes = int(TTL.total_seconds() // 60)
+        origin = Origin(account, request.ip)
         if channel == "sms":
-            await self._senders.sms.send_sms(target, code_sms(account.language, code, minutes))
+            await self._senders.send(Outgoing.sms(
+                "code", target, code_sms(account.language, code, minutes)), origin)
             return
         subject, body = code_email(account.language, code, minutes, account.display_name)
-        await self._senders.email.send_email(target, subject, body)
+        await self._senders.send(Outgoing.email("code", target, subject, body), origin)
 
 
 def _remember(conn: Connection, flow_id: str, data: dict[str, object], now: datetime

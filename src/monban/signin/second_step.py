@@ -22,7 +22,9 @@ from monban.factors.base import Challenge, Enrollment, FactorContext, FactorReco
 from monban.factors.manager import FactorManager
 from monban.sessions.device import describe
 from monban.signin import lockout
+from monban.signin.context import PolicyContext
 from monban.signin.flow import Loaded, SignedIn, SignInService, load
+from monban.signin.policies import SameFactor
 from monban.signin.request_info import RequestInfo
 from monban.store import factors as factor_store
 from monban.store import flows, trusted_browsers
@@ -75,17 +77,17 @@ class SecondStep:
                        request: RequestInfo, now: datetime,
                        enrolled: Sequence[FactorRecord], *,
                        first_amr: Sequence[str] = ("pwd",), used_kind: str | None = None,
-                       from_states: tuple[str, ...] = ("password",)
+                       from_states: tuple[str, ...] = ("password",), ctx: PolicyContext
                        ) -> SecondStepRequired | None:
         """After the first step (the password; a sign-in code sent by `used_kind`, which
-        then cannot be the second step too; or a federated provider's answer, its flow in
-        `from_states`): what, if anything, is still to prove."""
+        then cannot be the second step too: the same-factor policy; or a federated
+        provider's answer, its flow in `from_states`): what, if anything, is still to
+        prove. `ctx` is the sign-in's policy context (its trace)."""
         every = self.manager.usable_of(enrolled, settings)
+        await SameFactor(used_kind, {f.kind for f in every if f.kind not in ALONE_IS_NOT_ENOUGH}
+                         ).check(ctx)
         usable = _usable(every, used_kind)
         strong = [f for f in usable if f.kind not in ALONE_IS_NOT_ENOUGH]
-        if not strong and any(f.kind not in ALONE_IS_NOT_ENOUGH for f in every):
-            # The first step's code came by the only second factor: one phone is one factor.
-            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"reason": "same_factor"})
         required = self._mfa_required(account, settings)
         if not strong and not required:
             return None
@@ -186,23 +188,18 @@ class SecondStep:
         service = self._service()
         policy_ctx = service.context(loaded, request, ctx.now)
         try:
-            await lockout.reserve(self._counters, keys, ctx.settings, self._clock, policy_ctx)
+            async with lockout.attempt(self._counters, keys, ctx.settings, self._clock,
+                                       policy_ctx):
+                try:
+                    return await proof
+                except SignInError:
+                    policy_ctx.note("second_factor", False, factor=kind)
+                    raise
         except SignInError as error:
-            proof.close()
             await service.fail(error, loaded.flow, account, request, policy_ctx)
             raise
-        try:
-            result = await proof
-        except SignInError as error:
-            if error.code in _COUNTED:
-                await lockout.failed(self._counters, keys, ctx.settings, self._clock.now())
-            else:
-                await lockout.abandoned(self._counters, keys, self._clock.now())
-            policy_ctx.note("second_factor", False, factor=kind)
-            await service.fail(error, loaded.flow, account, request, policy_ctx)
-            raise
-        await lockout.succeeded(self._counters, keys)
-        return result
+        finally:
+            proof.close()  # never awaited when the lockout refused first
 
     async def _finish(self, loaded: Loaded, request: RequestInfo, ctx: FactorContext,
                       from_states: tuple[str, ...], amr: str, trust_browser: bool,
@@ -232,8 +229,3 @@ def _ordered(usable: Sequence[FactorRecord]) -> list[FactorRecord]:
     """The preferred factor first, backup codes last, else oldest first."""
     return sorted(usable, key=lambda f: (not f.preferred, f.kind in ALONE_IS_NOT_ENOUGH,
                                          f.created_at))
-
-
-_COUNTED = frozenset({"INVALID_OTP", "OTP_EXPIRED", "BACKUP_CODE_INVALID",
-                      "SECURITY_KEY_FAILED"})
-"""Failures that are wrong guesses (counted towards SIGNIN_ATTEMPTS_EXCEEDED)."""

@@ -10,17 +10,17 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, select, update
 
 from monban.db.database import Database
-from monban.db.tables import attempt_counters, daily_signins
+from monban.db.tables import attempt_counters, daily_signins, send_quotas
 from monban.store.conflicts import insert_for
-from monban.store.counters import PENDING_TTL, AttemptSlot, LockRule
+from monban.store.counters import PENDING_TTL, AttemptSlot, CountedFor, LockRule, Quota
 
 
 class SqlCounters:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def take_attempts(self, wanted: Sequence[tuple[str, LockRule]], now: datetime
-                            ) -> list[AttemptSlot]:
+    async def take_attempts(self, wanted: Sequence[tuple[str, LockRule]], now: datetime,
+                            counted_for: CountedFor | None = None) -> list[AttemptSlot]:
         return await self._db.run(_take_all, list(wanted), now)
 
     async def record_failures(self, wanted: Sequence[tuple[str, LockRule]], now: datetime
@@ -36,7 +36,8 @@ class SqlCounters:
     async def locked_until(self, key: str, now: datetime) -> datetime | None:
         return await self._db.run(_locked_until, key, now, write=False)
 
-    async def consume_daily(self, account_id: str, day: str, limit: int) -> int | None:
+    async def consume_daily(self, account_id: str, day: str, limit: int,
+                            counted_for: CountedFor | None = None) -> int | None:
         return await self._db.run(_consume_daily, account_id, day, limit)
 
     async def release_daily(self, account_id: str, day: str) -> None:
@@ -44,6 +45,9 @@ class SqlCounters:
 
     async def daily_count(self, account_id: str, day: str) -> int:
         return await self._db.run(_daily_count, account_id, day, write=False)
+
+    async def take_quotas(self, quotas: Sequence[Quota], now: datetime) -> Quota | None:
+        return await self._db.run(_take_quotas, list(quotas), now)
 
 
 _ENSURE: dict[str, Any] = {}
@@ -192,3 +196,34 @@ def _daily_count(conn: Connection, account_id: str, day: str) -> int:
     value = conn.execute(select(daily_signins.c.count).where(
         (daily_signins.c.account_id == account_id) & (daily_signins.c.day == day))).scalar()
     return int(value or 0)
+
+
+_QUOTA_ENSURE: dict[str, Any] = {}
+_QUOTA_ROW = (select(send_quotas.c.window_start, send_quotas.c.count)
+              .where(send_quotas.c.key == bindparam("k")).with_for_update())
+_QUOTA_SAVE = (update(send_quotas).where(send_quotas.c.key == bindparam("k"))
+               .values(window_start=bindparam("start"), count=bindparam("count")))
+
+
+def _take_quotas(conn: Connection, quotas: list[Quota], now: datetime) -> Quota | None:
+    """Lock every key's row (in key order, so racing transactions never deadlock), refuse
+    if one is full, else count one in each; a row from an older window counts from 0."""
+    dialect = conn.dialect.name
+    ensure = _QUOTA_ENSURE.get(dialect)
+    if ensure is None:
+        ensure = _QUOTA_ENSURE[dialect] = insert_for(conn, send_quotas).values(
+            key=bindparam("k"), window_start=bindparam("start"), count=0,
+        ).on_conflict_do_nothing(index_elements=["key"])
+    counts: dict[str, int] = {}
+    for quota in sorted(quotas, key=lambda q: q.key):
+        start = quota.window_start(now)
+        conn.execute(ensure, {"k": quota.key, "start": start})
+        window_start, count = conn.execute(_QUOTA_ROW, {"k": quota.key}).one()
+        counts[quota.key] = int(count) if window_start == start else 0
+    for quota in quotas:
+        if counts[quota.key] >= quota.limit:
+            return quota
+    for quota in quotas:
+        conn.execute(_QUOTA_SAVE, {"k": quota.key, "start": quota.window_start(now),
+                                   "count": counts[quota.key] + 1})
+    return None

@@ -13,7 +13,7 @@ from monban.accounts.model import Account
 from monban.clock import Clock
 from monban.crypto.code_hash import CodeHasher
 from monban.db.database import Database
-from monban.notify.delivery import build_senders
+from monban.notify.outgoing import Kind, Origin, Outgoing
 from monban.notify.senders import Senders
 from monban.runtime import Runtime
 from monban.signin.request_info import RequestInfo
@@ -34,16 +34,17 @@ class SupportDeps:
     def of(cls, runtime: Runtime) -> SupportDeps:
         return cls(db=runtime.db, clock=runtime.clock, counters=runtime.counters,
                    codes=CodeHasher(runtime.secret_key),
-                   senders=build_senders(runtime.settings, runtime.outbox))
+                   senders=runtime.senders)
 
 
 async def deliver(senders: Senders, channel: str, target: str, sms: str,
-                  mail: tuple[str, str]) -> None:
-    """One message to the contact; SERVICE_UNAVAILABLE when it cannot go."""
+                  mail: tuple[str, str], kind: Kind, origin: Origin) -> None:
+    """One message to the contact, through the send limits; SEND_LIMIT_REACHED,
+    SMS_COUNTRY_NOT_ALLOWED or SERVICE_UNAVAILABLE when it cannot go."""
     if channel == "sms":
-        await senders.sms.send_sms(target, sms)
+        await senders.send(Outgoing.sms(kind, target, sms), origin)
     else:
-        await senders.email.send_email(target, *mail)
+        await senders.send(Outgoing.email(kind, target, *mail), origin)
 
 
 def record(conn: Connection, at: datetime, event: str, request: SupportRequest,

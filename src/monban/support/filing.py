@@ -21,10 +21,11 @@ from monban.accounts.identifiers import classify, normalise_email, normalise_pho
 from monban.errors import SignInError
 from monban.factors import one_time_codes
 from monban.factors.one_time_codes import RESEND_AFTER, TTL, Scope, mask
+from monban.notify.outgoing import Origin
 from monban.signin.request_info import RequestInfo
 from monban.store import accounts
 from monban.store import support_requests as store
-from monban.store.counters import LockRule
+from monban.store.counters import CountedFor, LockRule
 from monban.store.ids import new_id
 from monban.store.support_requests import OPEN, SupportRequest
 from monban.support import messages
@@ -92,7 +93,7 @@ class SupportFiling:
         wanted = [(f"support:ip:{info.ip}", FILING_RULES["ip"]),
                   (f"support:id:{_digest(parsed.value)}", FILING_RULES["id"]),
                   (f"support:to:{_digest(target)}", FILING_RULES["to"])]
-        await self._take(wanted, now)
+        await self._take(wanted, now, info)
         request = SupportRequest(
             id=new_id(), account_id=None, identifier=parsed.value, contact_channel=channel,
             contact_target=target, contact_verified_at=None, description=text,
@@ -106,7 +107,7 @@ class SupportFiling:
                    detail={"channel": channel, "sent_to": mask(target)})
 
         try:
-            await self._send_code(request, now, filed)
+            await self._send_code(request, now, filed, info)
         except BaseException:
             await deps.counters.cancel_attempts([key for key, _ in wanted], now)
             raise
@@ -117,12 +118,12 @@ class SupportFiling:
         deps, now = self._deps, self._deps.clock.now()
         request = await self._unproven(request_id, now)
         wanted = [(f"support:resend:{request.id}", RESEND_RULE)]
-        await self._take(wanted, now)
+        await self._take(wanted, now, info)
         try:
             await self._send_code(request, now, lambda conn: record(
                 conn, now, "support.contact_code_sent", request, info,
                 detail={"channel": request.contact_channel,
-                        "sent_to": mask(request.contact_target)}))
+                        "sent_to": mask(request.contact_target)}), info)
         except BaseException:
             await deps.counters.cancel_attempts([key for key, _ in wanted], now)
             raise
@@ -138,7 +139,7 @@ class SupportFiling:
         deps, now = self._deps, self._deps.clock.now()
         request = await self._unproven(request_id, now)
         key = f"support:proof:{request.id}"
-        await self._take([(key, PROOF_RULE)], now)
+        await self._take([(key, PROOF_RULE)], now, info)
         result = await deps.db.run(self._prove, request, code, now, info)
         if isinstance(result, SignInError):
             await deps.counters.record_failures([(key, PROOF_RULE)], now)
@@ -168,8 +169,10 @@ class SupportFiling:
             raise SignInError("FLOW_EXPIRED")
         return request
 
-    async def _take(self, wanted: list[tuple[str, LockRule]], now: datetime) -> None:
-        slots = await self._deps.counters.take_attempts(wanted, now)
+    async def _take(self, wanted: list[tuple[str, LockRule]], now: datetime,
+                    info: RequestInfo) -> None:
+        slots = await self._deps.counters.take_attempts(
+            wanted, now, CountedFor(ip=str(info.ip), user_agent=info.user_agent[:512]))
         refused = next((s for s in slots if not s.allowed), None)
         if refused is not None:
             until = refused.locked_until.isoformat() if refused.locked_until else None
@@ -177,7 +180,7 @@ class SupportFiling:
                               detail={"scope": "support_request", "locked_until": until})
 
     async def _send_code(self, request: SupportRequest, now: datetime,
-                         then: Callable[[Connection], None]) -> None:
+                         then: Callable[[Connection], None], info: RequestInfo) -> None:
         deps = self._deps
         minutes = int(TTL.total_seconds() // 60)
         scope = Scope(request.id, PURPOSE, request.contact_channel, request.contact_target)
@@ -185,6 +188,7 @@ class SupportFiling:
         async def send(code: str) -> None:
             await deliver(deps.senders, request.contact_channel, request.contact_target,
                           messages.contact_code_sms(request.language, code, minutes),
-                          messages.contact_code_email(request.language, code, minutes))
+                          messages.contact_code_email(request.language, code, minutes),
+                          "verify", Origin(ip=info.ip))
 
         await one_time_codes.send(deps.db, deps.codes, scope, now, send, then=then)

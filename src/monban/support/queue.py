@@ -24,6 +24,7 @@ from monban.errors import SignInError
 from monban.factors import issued_backup_code as backup_code
 from monban.factors.backup_codes import display
 from monban.factors.one_time_codes import mask
+from monban.notify.outgoing import Origin, Outgoing
 from monban.signin.request_info import RequestInfo
 from monban.store import accounts, audit, orgs
 from monban.store import support_requests as store
@@ -140,7 +141,8 @@ class SupportQueue:
         try:
             await deliver(deps.senders, request.contact_channel, request.contact_target,
                           messages.approved_sms(request.language, shown, until),
-                          messages.approved_email(request.language, shown, until))
+                          messages.approved_email(request.language, shown, until),
+                          "reply", Origin(account))
         except SignInError as error:
             await deps.db.run(_undo_approval, request, account, now, info, actor, error.code)
             raise
@@ -199,7 +201,7 @@ class SupportQueue:
         told = True
         try:
             await deliver(deps.senders, request.contact_channel, request.contact_target, text,
-                          (subject, text))
+                          (subject, text), "reply", Origin())
         except SignInError as error:
             told, failed = False, error.code
             await deps.db.run(lambda conn: record(
@@ -218,7 +220,8 @@ class SupportQueue:
         subject, body = messages.code_issued_notice(account.language, account.display_name,
                                                     now)
         try:
-            await self._deps.senders.email.send_email(account.email, subject, body)
+            await self._deps.senders.send(
+                Outgoing.email("notice", account.email, subject, body), Origin(account))
         except SignInError:
             pass
 

@@ -151,6 +151,9 @@ SETTINGS = {
     "hide_account_existence": (
         N_("Hide whether an account exists"),
         N_("Unknown identifiers on your domains fail like a wrong password.")),
+    "sms_countries": (
+        N_("Countries text messages may go to"),
+        N_("Country codes such as JP, US, separated by commas; empty means any country.")),
 }
 
 MFA_METHODS = ("totp", "sms", "webauthn")

@@ -130,6 +130,9 @@ def _settings_changes(form: Form, org: Org) -> dict[str, Any]:
             value = form.flag(name)
         elif name == "timezone":
             value = form.text(name, 64).strip()
+        elif name == "sms_countries":
+            value = sorted({c.strip().upper() for c in form.text(name, 800).split(",")
+                            if c.strip()})
         else:
             try:
                 value = int(form.text(name, 12).strip())

@@ -24,6 +24,7 @@ from monban.web.visitor import visitor
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 AUTHORIZE = "/oauth/authorize"
+FORM = "application/x-www-form-urlencoded"
 MAX_QUERY = 8192
 SCOPE_LABELS = {
     "openid": "Know who you are (your account ID)",
@@ -80,6 +81,27 @@ async def authorize(request: Request) -> Response:
     return await _decide(request, params, fresh_after)
 
 
+@router.post(AUTHORIZE)
+async def authorize_posted(request: Request) -> Response:
+    """The same authorization request sent as a form post (OpenID Connect Core §3.1.2.1).
+
+    It arrives from the relying party's page, a cross-site top-level POST: no CSRF token can
+    be asked of it (the sender is not Monban's page), and it carries no session cookie
+    (SameSite=Lax), so it cannot be decided here. It is answered with a 303 to the same
+    request as a GET, a top-level navigation that carries the cookie, where it is handled
+    exactly as a GET request (same checks, same errors). Nothing changes before the person
+    acts on Monban's own pages, whose forms (sign-in, consent) keep their CSRF check."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM:
+        raise SignInError("INVALID_REQUEST", detail={"field": "content-type"})
+    try:
+        body = (await request.body()).decode()
+    except UnicodeDecodeError as exc:
+        raise SignInError("INVALID_REQUEST") from exc
+    params = single_params(body)
+    params.pop("resume", None)  # Monban's own parameter, never a relying party's
+    return redirect(f"{AUTHORIZE}?{urlencode(params)}")
+
+
 async def _decide(request: Request, params: dict[str, str], fresh_after: object) -> Response:
     runtime = runtime_of(request)
     provider = runtime.oidc
@@ -132,7 +154,10 @@ def webview_page(request: Request, refused: WebViewRefused) -> Response:
 
 
 def consent_page(request: Request, needed: ConsentNeeded, params: dict[str, str]) -> Response:
-    response = render(request, "oidc_consent.html", client=needed.request.client,
+    """Names the signed-in person and speaks their account's language (over
+    Accept-Language), like every page rendered for an account."""
+    response = render(request, "oidc_consent.html", auth=needed.auth,
+                      client=needed.request.client,
                       scopes=sorted(needed.request.scopes, key=_scope_order),
                       scope_labels=SCOPE_LABELS,
                       request_query=urlencode(params))
@@ -146,7 +171,8 @@ def _scope_order(scope: str) -> int:
 
 
 def _allow_navigation_to(response: Response, uri: str) -> None:
-    """The consent form's answer redirects to the client: CSP form-action must allow it."""
+    """The consent (or logout) form's answer redirects to the client: CSP form-action must
+    allow it."""
     parts = urlsplit(uri)
     if parts.scheme in ("http", "https"):
         origin = f"{parts.scheme}://{parts.netloc}"
@@ -174,21 +200,29 @@ async def consent(request: Request) -> Response:
 
 @router.get("/oauth/logout")
 async def logout(request: Request) -> Response:
-    """RP-initiated logout 1.0: ends this browser's session when the id_token_hint names its
-    person (or when there is no hint, only from the page's own button), then returns to a
-    registered post_logout_redirect_uri."""
+    """RP-initiated logout 1.0: ends this browser's session at once only when a valid
+    id_token_hint names its person; otherwise (no hint, an invalid one, another person's) the
+    person is asked first (§2), and nothing ends until they confirm. The browser returns
+    only to a post_logout_redirect_uri registered for the client the hint or client_id
+    identifies."""
     runtime = runtime_of(request)
     params = single_params(request.url.query)
-    subject, location = await runtime.oidc.logout_target(params, issuer_of(request))
+    target = await runtime.oidc.logout_target(params, issuer_of(request))
     auth = await visitor(request)
-    response = to_client(location) if location else redirect("/signin?notice=signed_out")
-    if auth is not None and subject == auth.account.id:
+    if auth is not None and (target.subject is None or target.subject != auth.account.id):
+        page = render(request, "oidc_logout.html", auth=auth,
+                      location=params.get("post_logout_redirect_uri", "") if target.location
+                      else "", state=params.get("state", "") if target.location else "",
+                      client_id=target.client_id or "")
+        if target.location:
+            _allow_navigation_to(page, target.location)
+        return page
+    response = to_client(target.location) if target.location \
+        else redirect("/signin?notice=signed_out")
+    if auth is not None:
         await runtime.sessions.end(auth.account, auth.session.id, auth.account,
                                    str(request_info(request).ip))
         cookies.clear_session(response, runtime, request)
-    elif auth is not None and subject is None:
-        return render(request, "oidc_logout.html", auth=auth, location=location or "",
-                      client_id=params.get("client_id", ""))
     return response
 
 
@@ -203,10 +237,11 @@ async def logout_confirmed(request: Request) -> Response:
     location = form.text("location", 2000)
     response: Response = redirect("/signin?notice=signed_out")
     if location:
-        _subject, allowed = await runtime.oidc.logout_target(
-            {"post_logout_redirect_uri": location, "client_id": form.text("client_id", 64)},
+        target = await runtime.oidc.logout_target(
+            {"post_logout_redirect_uri": location, "client_id": form.text("client_id", 64),
+             "state": form.text("state", 1024)},
             issuer_of(request))
-        if allowed:
-            response = to_client(allowed)
+        if target.location:
+            response = to_client(target.location)
     cookies.clear_session(response, runtime, request)
     return response

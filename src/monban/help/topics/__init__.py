@@ -62,11 +62,12 @@ from monban.help.topics.forgot_password import FORGOT_PASSWORD  # noqa: E402
 from monban.help.topics.mail_clients import MAIL_CLIENTS  # noqa: E402
 from monban.help.topics.mfa import MFA  # noqa: E402
 from monban.help.topics.other import OTHER  # noqa: E402
+from monban.help.topics.sending import SENDING  # noqa: E402
 from monban.help.topics.signin_errors import SIGNIN_ERRORS  # noqa: E402
 from monban.help.topics.signin_flow_errors import SIGNIN_FLOW_ERRORS  # noqa: E402
 
 _TOPICS: tuple[Topic, ...] = (*SIGNIN_ERRORS, *SIGNIN_FLOW_ERRORS, *MFA, *MAIL_CLIENTS,
-                              *FORGOT_PASSWORD, *OTHER, *FEDERATION)
+                              *FORGOT_PASSWORD, *OTHER, *FEDERATION, *SENDING)
 
 TOPICS: dict[str, Topic] = {topic.slug: topic for topic in _TOPICS}
 
