@@ -42,6 +42,7 @@ ErrorCode = Literal[
     "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "FEDERATED_LINK_REQUIRED",
     "FEDERATED_ALREADY_LINKED", "FEDERATED_RESPONSE_INVALID", "FEDERATED_PROVIDER_ERROR",
     "LAST_SIGNIN_METHOD", "SEND_LIMIT_REACHED", "SMS_COUNTRY_NOT_ALLOWED",
+    "IDENTIFIER_NOT_ALLOWED", "LAST_OWNER",
 ]
 """Every catalogue code, so that `SignInError("IP_NOT_ALOWED")` fails mypy. A new code goes
 here and in the table below (tests/test_errors.py checks that they agree)."""
@@ -165,6 +166,10 @@ _ENTRIES = (
     _e("IDENTIFIER_TAKEN", 409,
        "このメールアドレス、携帯電話番号、またはユーザー名は既に使用されています。",
        "This email address, mobile number or username is already in use.", "user"),
+    _e("IDENTIFIER_NOT_ALLOWED", 400,
+       "このメールアドレスまたはユーザー名は、他の文字と見分けにくい文字を含むため使用できません。",
+       "This email address or username can't be used: it has characters that look like "
+       "others.", "user"),
     _e("INVALID_IP_RULE", 400,
        "IPアドレスまたはCIDR範囲の形式が正しくありません。",
        "The IP address or CIDR range is not valid.", "user"),
@@ -206,6 +211,11 @@ _ENTRIES = (
     _e("SMS_COUNTRY_NOT_ALLOWED", 403,
        "この国の携帯電話番号にはSMSを送信できません。",
        "Text messages can't be sent to mobile numbers in this country.", "org_admin"),
+
+    _e("LAST_OWNER", 409,
+       "組織の最後のオーナーのため、役割の変更や無効化はできません。先に別のメンバーをオーナーにしてください。",
+       "This is the organization's last owner, so the role can't be changed and the account "
+       "can't be disabled. Make another member an owner first.", "org_admin"),
 )
 
 CATALOGUE: dict[str, CatalogueEntry] = {entry.code: entry for entry in _ENTRIES}

@@ -143,3 +143,31 @@ def test_cli_export_then_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert "acme" not in runner.invoke(cli_app, ["org", "list"]).output
     nowhere = runner.invoke(cli_app, ["export", str(tmp_path / "missing" / "x.jsonl")])
     assert nowhere.exit_code == 2 and "cannot write" in nowhere.output
+
+
+async def test_import_applies_the_identifier_normal_form(tmp_path: Path) -> None:
+    """A file from before the normal form (or edited by hand): identifiers normalised,
+    control characters cleaned from names, twins kept and listed as collisions."""
+    source = build_runtime(_settings(tmp_path, "old"))
+    for email in ("hanako@acme.example", "twin@acme.example", "jiro@acme.example"):
+        await source.directory.create_account(display_name="X", email=email,
+                                              password="correct horse battery")
+    export(source.db, tmp_path / "e.jsonl", source.secret_key)
+    source.close()
+    text = (tmp_path / "e.jsonl").read_text()
+    text = text.replace('"twin@acme.example"', '"ｈａｎａｋｏ@acme.example"')
+    text = text.replace('"jiro@acme.example",', '"ＪＩＲＯ@acme.example",')
+    text = text.replace('"X"', '"X\\r\\nBcc: y"', 1)
+    assert "ＪＩＲＯ" in text and "ｈａｎａｋｏ" in text and "Bcc" in text
+    (tmp_path / "e.jsonl").write_text(text)
+    target = build_runtime(_settings(tmp_path, "new"))
+    try:
+        counts = import_file(target.db, tmp_path / "e.jsonl", target.secret_key)
+        assert counts.collisions == 2
+        rows = _everything(target)
+        emails = {r["email"] for r in rows["accounts"]}
+        assert emails == {"hanako@acme.example", "ｈａｎａｋｏ@acme.example", "jiro@acme.example"}
+        assert "X Bcc: y" in {r["display_name"] for r in rows["accounts"]}
+        assert len(rows["identifier_collisions"]) == 2
+    finally:
+        target.close()

@@ -1,4 +1,7 @@
-"""/api/v1/orgs and /api/v1/accounts: organisation and member administration."""
+"""/api/v1/orgs and /api/v1/accounts: organisation and member administration.
+
+Who may do what to whom is admin/authorization.py's rule; the directory applies it to every
+change (with the actor as stored), and the reads here ask it too."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 
 from monban.accounts.model import Account, Org, Role
-from monban.admin.permissions import require_admin, require_superadmin, require_support
+from monban.admin.authorization import Action, Target, authorize
 from monban.api.auth import current_session
 from monban.api.models import (
     NewAccount,
@@ -34,9 +37,9 @@ def _runtime(request: Request) -> Runtime:
     return runtime
 
 
-async def _org(request: Request, key: str, actor: Account, admin: bool = True) -> Org:
+async def _org(request: Request, key: str, actor: Account, action: Action) -> Org:
     org = await _runtime(request).directory.org(key)
-    (require_admin if admin else require_support)(actor, org.id)
+    authorize(actor, action, Target(org.id))
     return org
 
 
@@ -57,7 +60,6 @@ def _role(value: str) -> Role:
 @router.post("/orgs", status_code=201)
 async def create_org(body: NewOrg, request: Request,
                      auth: Authenticated = Depends(current_session)) -> Any:
-    require_superadmin(auth.account)
     org = await _runtime(request).directory.create_org(body.name, body.slug, auth.account.id)
     return {"org": org_view(org)}
 
@@ -65,7 +67,7 @@ async def create_org(body: NewOrg, request: Request,
 @router.get("/orgs/{org_key}")
 async def get_org(org_key: str, request: Request,
                   auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account, admin=False)
+    org = await _org(request, org_key, auth.account, Action.READ_ORG)
     domains = await _runtime(request).directory.domains(org)
     return {"org": {**org_view(org), "domains": domains}}
 
@@ -73,7 +75,7 @@ async def get_org(org_key: str, request: Request,
 @router.patch("/orgs/{org_key}/settings")
 async def update_settings(org_key: str, body: OrgSettingsPatch, request: Request,
                           auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account)
+    org = await _org(request, org_key, auth.account, Action.CHANGE_SETTINGS)
     settings = await _runtime(request).directory.update_settings(org, body.changes(),
                                                                  auth.account.id)
     return {"settings": settings.model_dump()}
@@ -82,15 +84,15 @@ async def update_settings(org_key: str, body: OrgSettingsPatch, request: Request
 @router.post("/orgs/{org_key}/domains", status_code=201)
 async def add_domain(org_key: str, body: NewDomain, request: Request,
                      auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account)
-    await _runtime(request).directory.add_domain(org, body.domain)
+    org = await _org(request, org_key, auth.account, Action.CHANGE_SETTINGS)
+    await _runtime(request).directory.add_domain(org, body.domain, auth.account.id)
     return {"added": body.domain.lower()}
 
 
 @router.get("/orgs/{org_key}/members")
 async def members(org_key: str, request: Request,
                   auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account, admin=False)
+    org = await _org(request, org_key, auth.account, Action.READ_ORG)
     found = await _runtime(request).directory.members(org)
     return {"members": [account_view(a) for a in found]}
 
@@ -98,10 +100,8 @@ async def members(org_key: str, request: Request,
 @router.post("/orgs/{org_key}/members", status_code=201)
 async def add_member(org_key: str, body: NewAccount, request: Request,
                      auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account)
+    org = await _org(request, org_key, auth.account, Action.READ_ORG)
     role = _role(body.role)
-    if role == Role.OWNER and auth.account.role != Role.OWNER and not auth.account.is_superadmin:
-        raise SignInError("PERMISSION_DENIED")
     account = await _runtime(request).directory.create_account(
         display_name=body.display_name, email=body.email, phone=body.phone,
         username=body.username, password=body.password, org=org, role=role,
@@ -112,7 +112,7 @@ async def add_member(org_key: str, body: NewAccount, request: Request,
 @router.patch("/orgs/{org_key}/members/{account_id}")
 async def update_member(org_key: str, account_id: str, body: UpdateMember, request: Request,
                         auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account)
+    org = await _org(request, org_key, auth.account, Action.READ_ORG)
     member = await _member(request, org, account_id)
     changes = body.changes()
     if "role" in changes:
@@ -126,7 +126,7 @@ async def update_member(org_key: str, account_id: str, body: UpdateMember, reque
 async def set_member_password(org_key: str, account_id: str, body: SetPassword,
                               request: Request,
                               auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account)
+    org = await _org(request, org_key, auth.account, Action.READ_ORG)
     member = await _member(request, org, account_id)
     await _runtime(request).directory.set_password(member, body.password, auth.account.id,
                                                    end_sessions=body.end_sessions)
@@ -136,7 +136,7 @@ async def set_member_password(org_key: str, account_id: str, body: SetPassword,
 @router.get("/orgs/{org_key}/members/{account_id}/sessions")
 async def member_sessions(org_key: str, account_id: str, request: Request,
                           auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account, admin=False)
+    org = await _org(request, org_key, auth.account, Action.READ_ORG)
     member = await _member(request, org, account_id)
     live = await _runtime(request).sessions.list_live(member, org.settings)
     return {"sessions": [session_view(s) for s in live]}
@@ -146,7 +146,7 @@ async def member_sessions(org_key: str, account_id: str, request: Request,
 async def end_member_session(org_key: str, account_id: str, session_id: str,
                              request: Request,
                              auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account, admin=False)
+    org = await _org(request, org_key, auth.account, Action.READ_ORG)
     member = await _member(request, org, account_id)
     if not await _runtime(request).sessions.end(member, session_id, auth.account,
                                                 str(request_info(request).ip)):
@@ -157,7 +157,7 @@ async def end_member_session(org_key: str, account_id: str, session_id: str,
 @router.post("/orgs/{org_key}/members/{account_id}/sessions/end-all")
 async def end_member_sessions(org_key: str, account_id: str, request: Request,
                               auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account, admin=False)
+    org = await _org(request, org_key, auth.account, Action.READ_ORG)
     member = await _member(request, org, account_id)
     count = await _runtime(request).sessions.end_others(member, None, auth.account,
                                                         str(request_info(request).ip))
@@ -167,7 +167,7 @@ async def end_member_sessions(org_key: str, account_id: str, request: Request,
 @router.get("/orgs/{org_key}/allowed-ips")
 async def org_rules(org_key: str, request: Request,
                     auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account, admin=False)
+    org = await _org(request, org_key, auth.account, Action.READ_ORG)
     rules = await _runtime(request).directory.ip_rules("org", org.id)
     return {"allowed_ips": [rule_view(r) for r in rules],
             "your_ip": str(request_info(request).ip)}
@@ -176,7 +176,7 @@ async def org_rules(org_key: str, request: Request,
 @router.post("/orgs/{org_key}/allowed-ips", status_code=201)
 async def add_org_rule(org_key: str, body: NewIpRule, request: Request,
                        auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account)
+    org = await _org(request, org_key, auth.account, Action.MANAGE_IP_RULES)
     cidr = str(request_info(request).ip) if body.cidr == "current" else body.cidr
     rule = await _runtime(request).directory.add_ip_rule("org", org.id, cidr, body.name,
                                                          auth.account.id)
@@ -186,7 +186,7 @@ async def add_org_rule(org_key: str, body: NewIpRule, request: Request,
 @router.delete("/orgs/{org_key}/allowed-ips/{rule_id}")
 async def remove_org_rule(org_key: str, rule_id: str, request: Request,
                           auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account)
+    org = await _org(request, org_key, auth.account, Action.MANAGE_IP_RULES)
     await _runtime(request).directory.remove_ip_rule("org", org.id, rule_id, auth.account.id)
     return {"removed": True}
 
@@ -196,7 +196,7 @@ async def org_audit(org_key: str, request: Request, account: str | None = None,
                     code: str | None = None, flow: str | None = None,
                     since: datetime | None = None, until: datetime | None = None,
                     limit: int = 100, auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _org(request, org_key, auth.account, admin=False)
+    org = await _org(request, org_key, auth.account, Action.READ_AUDIT)
     account_id = (await _member(request, org, account)).id if account else None
     events = await _runtime(request).directory.audit(AuditQuery(
         org_id=org.id, account_id=account_id, code=code, flow_id=flow, since=since,
@@ -208,7 +208,6 @@ async def org_audit(org_key: str, request: Request, account: str | None = None,
 async def create_personal_account(body: NewAccount, request: Request,
                                   auth: Authenticated = Depends(current_session)) -> Any:
     """A personal account (outside any org); superadmins only."""
-    require_superadmin(auth.account)
     account = await _runtime(request).directory.create_account(
         display_name=body.display_name, email=body.email, phone=body.phone,
         username=body.username, password=body.password, language=body.language,

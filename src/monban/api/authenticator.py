@@ -22,7 +22,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import Field
 
-from monban.admin.permissions import require_support
+from monban.admin.authorization import Action, Target, authorize
 from monban.api.auth import current_session
 from monban.api.models import Strict
 from monban.api.signin import signin_answer
@@ -336,7 +336,7 @@ async def lift_restriction(org_key: str, account_id: str, request: Request,
     support or an org admin, after checking who asks. Audited with the actor."""
     runtime = _runtime(request)
     org = await runtime.directory.org(org_key)
-    require_support(auth.account, org.id)
+    authorize(auth.account, Action.READ_ORG, Target(org.id))
     member = await runtime.directory.account(account_id)
     if member.org_id != org.id:
         raise SignInError("NOT_FOUND")

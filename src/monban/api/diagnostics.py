@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from monban.admin.permissions import require_support
+from monban.admin.authorization import Action, Target, authorize
 from monban.api.auth import current_session
 from monban.diagnostics import Diagnostics
 from monban.diagnostics import Query as Diagnosis
@@ -55,7 +55,7 @@ async def diagnose(org_key: str, request: Request, account: str | None = None,
     explained: the policy that decided, the values it used, who can fix it, the fixes."""
     runtime = _runtime(request)
     org = await runtime.directory.org(org_key[:64])
-    require_support(auth.account, org.id)
+    authorize(auth.account, Action.READ_AUDIT, Target(org.id))
     account_id = None
     if account:
         member = await runtime.directory.account(account[:320])
@@ -78,7 +78,7 @@ async def take_fix(org_key: str, body: TakeFix, request: Request,
     caller's role may not; NOT_FOUND when it is no longer needed)."""
     runtime = _runtime(request)
     org = await runtime.directory.org(org_key[:64])
-    require_support(auth.account, org.id)
+    authorize(auth.account, Action.READ_AUDIT, Target(org.id))
     result = await Diagnostics(runtime).apply(body.event, body.fix, auth.account,
                                               request_info(request), body.value, org)
     return {"applied": body.fix, "result": result}

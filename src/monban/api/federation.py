@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from monban.admin.permissions import require_admin, require_superadmin
+from monban.admin.authorization import Action, Target, authorize
 from monban.api.auth import current_session
 from monban.api.models import Strict
 from monban.api.views import account_view, second_step_view, session_view
@@ -161,11 +161,11 @@ async def list_providers(request: Request, org: str | None = None,
     `org` is required (server-wide ones and the org's own)."""
     runtime = _runtime(request)
     if org is None:
-        require_superadmin(auth.account)
+        authorize(auth.account, Action.MANAGE_IDENTITY_PROVIDERS, Target())
         found = await runtime.federation.registry.everything()
     else:
         target = await runtime.directory.org(org[:64])
-        require_admin(auth.account, target.id)
+        authorize(auth.account, Action.MANAGE_IDENTITY_PROVIDERS, Target(target.id))
         found = await runtime.federation.registry.list(target.id)
     return {"identity_providers": [provider_view(p) for p in found]}
 
@@ -179,10 +179,10 @@ async def add_provider(body: NewProvider, request: Request,
     org_id = None
     if body.org is not None:
         target = await runtime.directory.org(body.org)
-        require_admin(auth.account, target.id)
+        authorize(auth.account, Action.MANAGE_IDENTITY_PROVIDERS, Target(target.id))
         org_id = target.id
     else:
-        require_superadmin(auth.account)
+        authorize(auth.account, Action.MANAGE_IDENTITY_PROVIDERS, Target())
     provider = await runtime.federation.registry.add(
         slug=body.slug, client_id=body.client_id, client_secret=body.client_secret,
         preset=body.preset, issuer=body.issuer, display_name=body.display_name,
@@ -196,9 +196,6 @@ async def remove_provider(slug: str, request: Request,
                           auth: Authenticated = Depends(current_session)) -> Any:
     registry = _runtime(request).federation.registry
     provider = await registry.get(slug[:64])
-    if provider.org_id is None:
-        require_superadmin(auth.account)
-    else:
-        require_admin(auth.account, provider.org_id)
+    authorize(auth.account, Action.MANAGE_IDENTITY_PROVIDERS, Target(provider.org_id))
     await registry.remove(provider, auth.account.id)
     return {"removed": True}

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from monban.admin.permissions import require_admin
+from monban.admin.authorization import Action, Target, authorize
 from monban.api.auth import current_session
 from monban.errors import SignInError
 from monban.oidc import registration
@@ -67,7 +67,7 @@ def _runtime(request: Request) -> Runtime:
 
 async def _org_id(request: Request, org_key: str, auth: Authenticated) -> str:
     org = await _runtime(request).directory.org(org_key)
-    require_admin(auth.account, org.id)
+    authorize(auth.account, Action.MANAGE_OIDC_CLIENTS, Target(org.id))
     return org.id
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from monban.accounts.model import Account
+from monban.admin.authorization import Action, Target, authorize
 from monban.api.auth import current_session
 from monban.api.models import Strict
 from monban.api.views import (
@@ -263,8 +264,7 @@ async def _member(request: Request, org_key: str, account_id: str, actor: Accoun
                   ) -> Account:
     runtime: Runtime = request.app.state.runtime
     org = await runtime.directory.org(org_key)
-    if not (actor.is_superadmin or actor.org_id == org.id):
-        raise SignInError("PERMISSION_DENIED")
+    authorize(actor, Action.READ_ORG, Target(org.id))
     member = await runtime.directory.account(account_id[:64])
     if member.org_id != org.id:
         raise SignInError("NOT_FOUND")

@@ -51,3 +51,6 @@ def import_command(
     finally:
         runtime.close()
     typer.echo(f"imported {counts}")
+    if counts.collisions:
+        typer.echo(f"{counts.collisions} accounts' identifiers normalise alike and were kept "
+                   "as they are: see `monban user collisions`")

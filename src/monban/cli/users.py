@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import typer
 
+from monban.accounts.identifiers import KINDS, Kind
 from monban.accounts.model import Role
 from monban.cli.commands import user_app
 from monban.cli.running import password_from, run
+from monban.db import tables
 from monban.runtime import Runtime
+from monban.store import identifier_collisions
 
 
 # user --------------------------------------------------------------------------------------
@@ -65,6 +69,12 @@ def user_enable(account: str) -> None:
     _update(account, disabled=False)
 
 
+@user_app.command("set-role")
+def user_set_role(account: str, role: Role) -> None:
+    """Change an org member's role (the last enabled owner of an org keeps it: LAST_OWNER)."""
+    _update(account, role=role)
+
+
 @user_app.command("set-password")
 def user_set_password(account: str, password: str = typer.Option(None),
                       keep_sessions: bool = typer.Option(False)) -> None:
@@ -102,3 +112,50 @@ def user_backup_code(account: str) -> None:
         return await Recovery.of(rt).admin.issue_backup_code(None, found, None)
 
     typer.echo(run(work))
+
+
+# identifiers (accounts/identifiers.py, store/identifier_collisions.py) ----------------------
+@user_app.command("collisions")
+def user_collisions(fix: bool = typer.Option(
+        False, help="Normalise again: identifiers no longer colliding are brought to their "
+                    "normal form, the rest listed")) -> None:
+    """Accounts whose stored identifiers normalise alike (found by migration 0011), left
+    untouched: give one of them another identifier (`monban user set-identifier`), then
+    run with --fix."""
+
+    async def work(rt: Runtime) -> list[identifier_collisions.Collision]:
+        if fix:
+            outcome = await rt.db.run(
+                identifier_collisions.renormalise, tables.accounts,
+                tables.identifier_collisions, tables.recovery_contacts, rt.clock.now())
+            typer.echo(json.dumps(identifier_collisions.summary(outcome)))
+        return await rt.db.run(identifier_collisions.list_all, tables.identifier_collisions,
+                               write=False)
+
+    found = run(work)
+    for c in found:
+        typer.echo(f"{c.kind}\t{c.normal or '(no longer valid)'}\t{c.stored}\t{c.account_id}")
+    if not found:
+        typer.echo("no identifier collisions")
+
+
+@user_app.command("set-identifier")
+def user_set_identifier(
+    account: str,
+    email: str = typer.Option(None), phone: str = typer.Option(None),
+    username: str = typer.Option(None),
+    remove: str = typer.Option(None, help="email, phone or username: remove it"),
+) -> None:
+    """Give an account another email, mobile number or username, or remove one."""
+    given: dict[Kind, str | None] = {"email": email, "phone": phone, "username": username}
+    changes: list[tuple[Kind, str | None]] = [(k, v) for k, v in given.items() if v]
+    changes += [(kind, None) for kind in KINDS if kind == remove]
+    if len(changes) != 1:
+        raise typer.BadParameter("give exactly one of --email, --phone, --username, --remove")
+
+    async def work(rt: Runtime) -> Any:
+        found = await rt.directory.account(account)
+        return await rt.directory.set_identifier(found, *changes[0])
+
+    updated = run(work)
+    typer.echo(f"updated {updated.label} ({updated.id})")

@@ -511,3 +511,18 @@ federated_links = Table(
     Index("ix_federated_links_issuer_subject", "issuer", "subject", unique=True),
 )
 """An account's link to a provider identity, by (issuer, subject): never by email."""
+
+identifier_collisions = Table(
+    "identifier_collisions", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("account_id", String(32), ForeignKey("accounts.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # email | phone | username
+    Column("stored", String(320), nullable=False),
+    Column("normal", String(320), nullable=True),  # NULL: the stored value no longer parses
+    Column("found_at", UTCDateTime, nullable=False),
+)
+"""Stored identifiers the one normalisation (accounts/identifiers.py) could not apply: two
+accounts whose identifiers normalise alike, left untouched for the operator to resolve
+(`monban user collisions`); store/identifier_collisions.py writes and clears them."""

@@ -16,7 +16,10 @@ not at all. It refuses a database that already holds rows unless `replace` is se
 those rows are deleted first, in the same transaction), an export of another schema revision
 (migrate the source first), and an installation whose secret key differs from the source's
 (sealed factor secrets and signed cookies would no longer open: use the same
-MONBAN_SECRET_KEY or data_dir/secret_key file). The file holds password hashes and sealed
+MONBAN_SECRET_KEY or data_dir/secret_key file). Imported accounts go through the same pass as
+migration 0011 (store/identifier_collisions.py): identifiers brought to their normal form,
+control characters cleaned from display names, and accounts whose identifiers normalise alike
+kept as they are and listed by `monban user collisions`. The file holds password hashes and sealed
 secrets: it is created readable by its owner only.
 """
 
@@ -31,16 +34,18 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Connection, Table, delete, func, select, text
 from sqlalchemy.types import LargeBinary
 
+from monban.db import tables as schema
 from monban.db.database import Database
 from monban.db.tables import metadata
 from monban.db.types import UTCDateTime
+from monban.store import identifier_collisions
 
 FORMAT = "monban-export"
 VERSION = 1
@@ -54,6 +59,8 @@ class TransferError(Exception):
 @dataclass(slots=True)
 class Counts:
     rows: dict[str, int] = field(default_factory=dict)
+    collisions: int = 0
+    """Accounts whose identifiers normalise alike (`monban user collisions` lists them)."""
 
     @property
     def total(self) -> int:
@@ -182,6 +189,9 @@ def _import(conn: Connection, path: Path, secret_key: str, replace: bool) -> Cou
             _flush(conn, table, batch)
     _flush(conn, table, batch)
     _restart_sequences(conn)
+    counts.collisions = identifier_collisions.renormalise(
+        conn, schema.accounts, schema.identifier_collisions, schema.recovery_contacts,
+        datetime.now(UTC)).collisions
     return counts
 
 

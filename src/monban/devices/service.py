@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from monban.accounts.model import Account, Org
 from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
+from monban.admin.authorization import Action, Target, authorize_stored
 from monban.clock import Clock
 from monban.crypto.code_hash import CodeHasher
 from monban.crypto.sealing import Sealer
@@ -284,6 +285,8 @@ def _remove(conn: Connection, account: Account, device_id: str, actor: Account, 
 
 def _restrict(conn: Connection, account: Account, on: bool, actor_id: str | None, ip: str,
               device_id: str | None, now: datetime) -> bool:
+    if actor_id != account.id:  # staff lifting it: admin/authorization.py decides
+        authorize_stored(conn, actor_id, Action.LIFT_RESTRICTION, Target.of(account))
     changed = (device_store.restrict(conn, account.id, device_id, now) if on
                else device_store.unrestrict(conn, account.id))
     if changed:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
-from monban.admin.permissions import can_admin_org, can_support_org
+from monban.admin.authorization import MEMBER_ACTS, MIN_ROLE, Action, Target, allowed
 from monban.db.tables import known_browsers
 from monban.diagnostics.words import N_, Line, say
 from monban.errors import SignInError
@@ -27,54 +27,57 @@ if TYPE_CHECKING:
     from monban.runtime import Runtime
     from monban.signin.request_info import RequestInfo
 
-ADMIN = "admin"
-SUPPORT = "support"
-
 RECOVERY_RESET = "monban.recovery.admin_reset"
 
 
 @dataclass(frozen=True, slots=True)
 class Fix:
     key: str
-    role: str
-    """Who may take it: "admin" (the org's owners and admins) or "support" (support too)."""
+    action: Action
+    """What it does, for admin/authorization.py to say who may take it."""
     label: Line
     params: Mapping[str, Any] = field(default_factory=dict)
     href: str | None = None
     """Set when the fix is done on another page rather than applied from here."""
 
+    @property
+    def role(self) -> str:
+        """The least org role that may take it ("admin", "support")."""
+        least = MIN_ROLE[self.action]
+        return least.value if least else "superadmin"
+
 
 def add_org_ip(ip: str) -> Fix:
-    return Fix("add_org_ip", ADMIN,
+    return Fix("add_org_ip", Action.MANAGE_IP_RULES,
                say(N_("Add %(ip)s to the organization's allowed list"), ip=ip), {"ip": ip})
 
 
 def add_account_ip(ip: str) -> Fix:
-    return Fix("add_account_ip", ADMIN,
+    return Fix("add_account_ip", Action.MANAGE_MEMBER_IP_RULES,
                say(N_("Add %(ip)s to the member's own allowed list"), ip=ip), {"ip": ip})
 
 
 def clear_lockout(ip: str) -> Fix:
-    return Fix("clear_lockout", ADMIN, say(N_("Clear the lock now")), {"ip": ip})
+    return Fix("clear_lockout", Action.CLEAR_LOCKOUT, say(N_("Clear the lock now")), {"ip": ip})
 
 
 def end_sessions() -> Fix:
-    return Fix("end_sessions", SUPPORT, say(N_("End all of the member's sessions")))
+    return Fix("end_sessions", Action.END_SESSIONS, say(N_("End all of the member's sessions")))
 
 
 def raise_limit(setting: str, value: int) -> Fix:
     msgid = (N_("Raise the daily sign-in limit to %(value)s") if setting == "daily_signin_limit"
              else N_("Raise the concurrent session limit to %(value)s"))
-    return Fix(f"raise_{setting}", ADMIN, say(msgid, value=value),
+    return Fix(f"raise_{setting}", Action.CHANGE_SETTINGS, say(msgid, value=value),
                {"setting": setting, "value": value})
 
 
 def enable_account() -> Fix:
-    return Fix("enable_account", ADMIN, say(N_("Enable the account")))
+    return Fix("enable_account", Action.ENABLE, say(N_("Enable the account")))
 
 
 def set_password(member_page: str) -> Fix:
-    return Fix("set_password", ADMIN, say(N_("Set a new password for the member")),
+    return Fix("set_password", Action.SET_PASSWORD, say(N_("Set a new password for the member")),
                href=f"{member_page}#password")
 
 
@@ -83,8 +86,8 @@ def reset_mfa(member_page: str) -> Fix:
     support staff too: recovery checks the ranks), else the member's page."""
     label = say(N_("Reset the member's two-step verification"))
     if recovery_reset_available():
-        return Fix("reset_mfa", SUPPORT, label)
-    return Fix("reset_mfa", ADMIN, label, href=member_page)
+        return Fix("reset_mfa", Action.RESET_FACTORS, label)
+    return Fix("reset_mfa", Action.RESET_FACTORS, label, href=member_page)
 
 
 def recovery_reset_available() -> bool:
@@ -94,11 +97,12 @@ def recovery_reset_available() -> bool:
         return False
 
 
-def may_take(fix: Fix, actor: Account | None, org_id: str | None) -> bool:
+def may_take(fix: Fix, actor: Account | None, org_id: str | None,
+             member: Account | None = None) -> bool:
     """None is the operator at the command line, who may take every fix."""
-    if actor is None:
-        return True
-    return (can_admin_org if fix.role == ADMIN else can_support_org)(actor, org_id)
+    if fix.action in MEMBER_ACTS and member is not None:
+        return allowed(actor, fix.action, Target.of(member))
+    return allowed(actor, fix.action, Target(org_id))
 
 
 def chosen_value(fix: Fix, current: int, value: int | None) -> int:
@@ -115,7 +119,7 @@ async def apply(runtime: Runtime, fix: Fix, account: Account, org: Org | None,
     """Take the fix; returns what was done, for the audit log and the caller."""
     if fix.href is not None:
         raise SignInError("INVALID_REQUEST", detail={"fix": fix.key})
-    if not may_take(fix, actor, org.id if org else None):
+    if not may_take(fix, actor, org.id if org else None, account):
         raise SignInError("PERMISSION_DENIED")
     actor_id = actor.id if actor else None
     directory, ip = runtime.directory, str(request.ip)

@@ -44,7 +44,7 @@ def as_dict(report: Report, language: str, app: str = "",
     def fix_view(fix: Fix, event_id: int | None) -> dict[str, Any]:
         return {"key": fix.key, "label": speak(fix.label), "role": fix.role,
                 "params": dict(fix.params), "href": fix.href,
-                "allowed": may_take(fix, actor, org.id if org else None),
+                "allowed": may_take(fix, actor, org.id if org else None, account),
                 "command": command(fix, event_id, account.label if account else "")}
 
     def explanation(x: Explanation, event_id: int | None) -> dict[str, Any]:

@@ -90,6 +90,8 @@ def _known(conn: Connection, provider: Provider, identity: UpstreamIdentity,
         try:
             accounts.update_fields(conn, account.id, email=identity.email)
         except SignInError as exc:  # taken by a racing change a moment ago
+            if exc.code != "IDENTIFIER_TAKEN":  # e.g. IDENTIFIER_NOT_ALLOWED (UTS #39)
+                raise
             raise SignInError("FEDERATED_EMAIL_CONFLICT", provider=provider.display_name,
                               detail={"fixes": list(CONFLICT_FIXES)}) from exc
         changed_from = account.email

@@ -15,6 +15,7 @@ import httpx
 from joserfc import jwt
 from joserfc.errors import BadSignatureError, ClaimError, JoseError, MissingKeyError
 
+from monban.accounts import display_names
 from monban.accounts.identifiers import normalise_email
 from monban.errors import SignInError
 from monban.federation import pkce
@@ -182,5 +183,5 @@ def _identity(issuer: str, subject: str, email: Any, verified: Any, name: Any, a
     return UpstreamIdentity(
         issuer=issuer, subject=subject[:255], email=address,
         email_verified=address is not None and (verified is True or verified == "true"),
-        name=(name if isinstance(name, str) else "")[:200],
+        name=display_names.from_claim(name) if isinstance(name, str) else "",
         amr=tuple(str(m) for m in amr) if isinstance(amr, list) else ())

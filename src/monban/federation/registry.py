@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from monban.accounts import display_names
 from monban.clock import Clock
 from monban.crypto.sealing import Sealer
 from monban.db.database import Database
@@ -74,7 +75,7 @@ class ProviderRegistry:
         assert issuer is not None
         row_id = new_id()
         row = rows.ProviderRow(
-            id=row_id, slug=slug, display_name=(display_name or slug)[:200],
+            id=row_id, slug=slug, display_name=display_names.check(display_name or slug),
             protocol=protocol, preset=preset, org_id=org_id, issuer=issuer.rstrip("/")
             if preset is None else issuer, client_id=client_id,
             client_secret_sealed=self._sealer.seal(client_secret, SEALING_CONTEXT + row_id),

@@ -4,10 +4,9 @@ one-time backup verification code. Owners, admins and support staff may (the sup
 verifies the person first: the seed page's "本人確認後、バックアップ認証コードが送信されます").
 
 Each act ends the member's browser sessions, is audited with its actor, and is announced to
-the member's addresses. Nobody acts on their own account this way (they have their own
-pages), nor on someone ranked above them: support resets members, admins reset support and
-members, owners anyone in the org; only a superadmin resets a superadmin. Otherwise a support
-account could take over an owner's by resetting its password.
+the member's addresses. Who may do it to whom is admin/authorization.py's rule (actions
+SET_PASSWORD, RESET_FACTORS, ISSUE_BACKUP_CODE): nobody on their own account (they have their
+own pages) nor on an equal or higher rank; a superadmin only by the operator.
 """
 
 from __future__ import annotations
@@ -19,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from monban.accounts.model import Account, Role
-from monban.admin.permissions import require_support
+from monban.accounts.model import Account
+from monban.admin.authorization import Action, Target, authorize
 from monban.crypto.code_hash import CodeHasher
 from monban.db.tables import factor_enrollments, factors
 from monban.errors import SignInError
@@ -35,36 +34,9 @@ from monban.store.ids import new_id
 if TYPE_CHECKING:
     from monban.recovery import Recovery
 
-RANK = {Role.MEMBER: 0, Role.SUPPORT: 1, Role.ADMIN: 2, Role.OWNER: 3}
 GROUPS, GROUP_LENGTH = 4, 5
 """A generated password: four groups of five letters and digits joined by hyphens (23
 characters, every character class, ~119 bits)."""
-
-
-def require_can_reset(actor: Account | None, member: Account) -> None:
-    """PERMISSION_DENIED unless `actor` may reset `member` (None: the operator, at the CLI)."""
-    if actor is None:
-        return
-    if actor.id == member.id:
-        raise SignInError("INVALID_REQUEST", detail={"field": "account"})
-    if actor.is_superadmin:
-        return
-    if member.is_superadmin:
-        raise SignInError("PERMISSION_DENIED")
-    require_support(actor, member.org_id)
-    if actor.role == Role.OWNER:
-        return
-    if actor.role is None or RANK.get(member.role or Role.MEMBER, 0) >= RANK[actor.role]:
-        raise SignInError("PERMISSION_DENIED")
-
-
-def can_reset(actor: Account, member: Account) -> bool:
-    """For the member page: whether to offer the reset buttons at all."""
-    try:
-        require_can_reset(actor, member)
-    except SignInError:
-        return False
-    return True
 
 
 def generate_password() -> str:
@@ -88,7 +60,7 @@ class AdminReset:
                              request: RequestInfo | None) -> str | None:
         """Set the member's password (generated when `password` is empty: returned, to be
         shown once). Every session of the member ends, and the account-wide lock."""
-        actor_id = _checked(actor, member)
+        actor_id = _checked(actor, Action.SET_PASSWORD, member)
         generated = not password
         chosen = password or generate_password()
         await self._rt.directory.set_password(member, chosen, actor_id=actor_id,
@@ -109,7 +81,7 @@ class AdminReset:
                         request: RequestInfo | None) -> dict[str, int]:
         """Remove every second factor, pending enrolment, backup code and trusted browser;
         the member enrols again at the next sign-in (must_enroll_mfa)."""
-        actor_id = _checked(actor, member)
+        actor_id = _checked(actor, Action.RESET_FACTORS, member)
         counts = await self._rt.db.run(_reset_mfa, member.id, self._rt.clock.now())
         await self._r.audit("admin.mfa_reset", "success", member, request, actor_id=actor_id,
                             removed=counts)
@@ -121,7 +93,7 @@ class AdminReset:
                                 request: RequestInfo | None) -> str:
         """One backup verification code in a set of its own (the member's other codes keep
         working), offered at the sign-in's second step; shown once, to the actor."""
-        actor_id = _checked(actor, member)
+        actor_id = _checked(actor, Action.ISSUE_BACKUP_CODE, member)
         org = await self._rt.directory.org(member.org_id) if member.org_id else None
         if org is not None and backup_codes.BackupCodeFactor.kind not in (
                 org.settings.allowed_factors):
@@ -135,8 +107,8 @@ class AdminReset:
         return backup_codes.display(code)
 
 
-def _checked(actor: Account | None, member: Account) -> str | None:
-    require_can_reset(actor, member)
+def _checked(actor: Account | None, action: Action, member: Account) -> str | None:
+    authorize(actor, action, Target.of(member))
     return actor.id if actor else None
 
 

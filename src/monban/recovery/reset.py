@@ -33,14 +33,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from monban.accounts.identifiers import Identifier, classify, email_domain
-from monban.accounts.model import ADMIN_ROLES, Account, Org
+from monban.accounts.model import Account, Org
 from monban.accounts.org_settings import DEFAULT_SETTINGS
 from monban.errors import SignInError
 from monban.factors import one_time_codes
 from monban.factors.base import FactorRecord
 from monban.factors.one_time_codes import RESEND_AFTER, Scope, mask
 from monban.recovery.contacts import parse
-from monban.signin import lockout
+from monban.signin import existence, lockout
 from monban.signin.flow import Loaded, load
 from monban.signin.request_info import RequestInfo
 from monban.signin.second_step import ALONE_IS_NOT_ENOUGH
@@ -61,7 +61,6 @@ CHOOSE, CODE, MFA = "r_choose", "r_code", "r_mfa"
 NEW_PASSWORD, PASSWORD, ALLOWED_IPS = "r_new_password", "r_password", "r_allowed_ips"
 FINISH = {"password": NEW_PASSWORD, "mfa": PASSWORD, "ip": ALLOWED_IPS}
 MAX_CODE_FAILURES = 5
-SHOWN_ADMINS = 3
 _BACKGROUND: set[asyncio.Task[None]] = set()
 
 
@@ -90,13 +89,11 @@ class Step:
         return mask(sent["target"]) if sent else None
 
 
-def who_to_ask(org: Org | None, admins: Sequence[Account]) -> dict[str, Any]:
-    """NO_RECOVERY_OPTION's and SELF_RESET_NOT_ALLOWED's detail: the org's administrators
-    (name and address) for a member, support for a personal account."""
-    if org is None:
-        return {"ask": "support"}
-    return {"ask": "org_admin", "org": org.name,
-            "admins": [{"name": a.display_name, "email": a.email} for a in admins]}
+def who_to_ask(org: Org | None) -> dict[str, Any]:
+    """NO_RECOVERY_OPTION's and SELF_RESET_NOT_ALLOWED's detail: whom to ask, the org's
+    administrator for a member, support for a personal account. The caller is not signed
+    in, so neither the staff's names and addresses nor the org's name are given."""
+    return {"ask": "support"} if org is None else {"ask": "org_admin"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +102,6 @@ class _Lookup:
     org: Org | None
     hidden: bool
     contacts: list[RecoveryContact]
-    admins: list[Account]
 
 
 class Reset:
@@ -126,9 +122,9 @@ class Reset:
         if account is None and not found.hidden:
             error = SignInError("ACCOUNT_NOT_FOUND")
         elif purpose != "ip" and not settings.self_reset_allowed:
-            error = SignInError("SELF_RESET_NOT_ALLOWED", who_to_ask(found.org, found.admins))
+            error = SignInError("SELF_RESET_NOT_ALLOWED", who_to_ask(found.org))
         elif not found.hidden and not found.contacts:
-            error = SignInError("NO_RECOVERY_OPTION", who_to_ask(found.org, found.admins))
+            error = SignInError("NO_RECOVERY_OPTION", who_to_ask(found.org))
         if error is not None:
             if account is not None and not found.hidden:
                 error.language = account.language
@@ -290,12 +286,11 @@ def _lookup(conn: Connection, parsed: Identifier | None, hide_unknown: bool) -> 
     domain_org = orgs.for_domain(conn, domain) if domain else None
     org = (orgs.get(conn, account.org_id) if account.org_id else None) if account else domain_org
     hidden = hide_unknown or any(o is not None and o.settings.hide_account_existence
-                                 for o in (domain_org, org))
+                                 for o in (domain_org, org)) or (
+        account is None and existence.unknown_hidden(conn, parsed, hide_unknown))
     contacts = list(contact_store.list_for(conn, account.id, verified_only=True)
                     ) if account else []
-    admins = [a for a in accounts.list_for_org(conn, org.id)
-              if a.role in ADMIN_ROLES and not a.disabled and a.email][:SHOWN_ADMINS] if org else []
-    return _Lookup(account, org, hidden, contacts, admins)
+    return _Lookup(account, org, hidden, contacts)
 
 
 def _verified(conn: Connection, account_id: str, channel: str, target: str) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from monban.accounts.model import Account, Org
 from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
+from monban.admin.authorization import Action, Target, authorize
 from monban.clock import Clock
 from monban.db.database import Database
 from monban.sessions import lifetime
@@ -60,10 +61,12 @@ class SessionService:
                                        lifetime.idle_cutoff(settings, now), write=False))
 
     async def end(self, account: Account, session_id: str, actor: Account, ip: str) -> bool:
+        _may_end(actor, account)
         return await self._db.run(_end_one, account, session_id, actor, ip, self._clock.now())
 
     async def end_others(self, account: Account, keep_id: str | None, actor: Account,
                          ip: str) -> int:
+        _may_end(actor, account)
         return await self._db.run(_end_others, account, keep_id, actor, ip, self._clock.now())
 
 
@@ -76,6 +79,12 @@ def _load(conn: Connection, session_id: str) -> Authenticated | None:
         return None
     org = orgs.get(conn, account.org_id) if account.org_id else None
     return Authenticated(session, account, org)
+
+
+def _may_end(actor: Account, account: Account) -> None:
+    """Their own sessions, anyone; someone else's: admin/authorization.py decides."""
+    if actor.id != account.id:
+        authorize(actor, Action.END_SESSIONS, Target.of(account))
 
 
 def _end_one(conn: Connection, account: Account, session_id: str, actor: Account, ip: str,

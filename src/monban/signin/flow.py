@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from monban.accounts.identifiers import Identifier, classify, email_domain
+from monban.accounts.identifiers import Identifier, classify
 from monban.accounts.model import Account, Org
 from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
 from monban.clock import Clock
@@ -23,7 +23,7 @@ from monban.passwords.hasher import PasswordHasher
 from monban.passwords.rules import normalise
 from monban.sessions.device import describe
 from monban.sessions.start import LimitReached, SessionRequest, Started, start_session
-from monban.signin import lockout
+from monban.signin import existence, lockout
 from monban.signin.context import PolicyContext
 from monban.signin.policies import PASSWORD_AGE, NotRestricted, plan
 from monban.signin.request_info import RequestInfo
@@ -76,6 +76,11 @@ class SignInService:
         self._hide_unknown = hide_unknown_accounts
         self.second_step: SecondStep | None = None
         """Set by the runtime once the factors exist (signin/second_step.py)."""
+
+    @property
+    def hides_unknown(self) -> bool:
+        """The server hides unknown accounts (MONBAN_HIDE_UNKNOWN_ACCOUNTS)."""
+        return self._hide_unknown
 
     async def start(self, identifier: str, request: RequestInfo, keep_signed_in: bool = False
                     ) -> flows.Flow:
@@ -332,10 +337,7 @@ def _find(conn: Connection, flow: flows.Flow, parsed: Identifier | None,
     existence is hidden, or None for an unknown one (ACCOUNT_NOT_FOUND, audited)."""
     account = accounts.find(conn, parsed) if parsed else None
     if account is None:
-        domain = email_domain(parsed) if parsed else None
-        org = orgs.for_domain(conn, domain) if domain else None
-        hide = hide_unknown or (org is not None and org.settings.hide_account_existence)
-        if not hide:
+        if not existence.unknown_hidden(conn, parsed, hide_unknown):
             audit.record(conn, audit.AuditEvent(
                 at=flow.created_at, event="signin.identifier", outcome="failure",
                 code="ACCOUNT_NOT_FOUND", identifier=flow.data.get("identifier"), ip=flow.ip,

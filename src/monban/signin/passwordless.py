@@ -12,6 +12,7 @@ refusal is SIGNIN_METHOD_NOT_ALLOWED.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -93,8 +94,10 @@ class Passwordless:
         expires_at = now + TTL
         if account is None:
             # An unknown identifier whose existence the org hides: the answer a member of
-            # that org would get (the org's switch, its hosted mail domains), and no code.
+            # that org would get (the org's switch, its hosted mail domains, the resend
+            # wait), and no code.
             await self._as_if_known(typed)
+            await self._db.run(_pretend, flow, typed, now)
             parsed = classify(typed)
             nothing = (Outgoing.sms("code", typed, "") if parsed and parsed.kind == "phone"
                        else Outgoing.email("code", typed, "", ""))
@@ -113,8 +116,10 @@ class Passwordless:
             raise
         scope = Scope(account.id, PURPOSE, channel, target, flow_id)
         data = {**flow.data, "code_channel": channel, "code_sent_to": mask(target)}
+        hidden = settings.hide_account_existence or self._signin.hides_unknown
         await send(self._db, self._codes, scope, now,
-                   lambda code: self._deliver(account, channel, target, code, request),
+                   lambda code: self._deliver(account, channel, target, code, request,
+                                              after_answer=hidden),
                    then=lambda conn: _remember(conn, flow_id, data, now))
         await self._db.run(audit.record, audit.AuditEvent(
             at=now, event="signin.code_sent", outcome="success", account_id=account.id,
@@ -189,15 +194,29 @@ class Passwordless:
         return loaded
 
     async def _deliver(self, account: Account, channel: str, target: str, code: str,
-                       request: RequestInfo) -> None:
+                       request: RequestInfo, after_answer: bool = False) -> None:
         minutes = int(TTL.total_seconds() // 60)
         origin = Origin(account, request.ip)
         if channel == "sms":
             await self._senders.send(Outgoing.sms(
-                "code", target, code_sms(account.language, code, minutes)), origin)
+                "code", target, code_sms(account.language, code, minutes)), origin,
+                after_answer=after_answer)
             return
         subject, body = code_email(account.language, code, minutes, account.display_name)
-        await self._senders.send(Outgoing.email("code", target, subject, body), origin)
+        await self._senders.send(Outgoing.email("code", target, subject, body), origin,
+                                 after_answer=after_answer)
+
+
+def _pretend(conn: Connection, flow: flows.Flow, typed: str, now: datetime) -> None:
+    """An unknown hidden identifier's flow: the resend wait a member's code has
+    (one_time_codes.issue), kept on the flow, and nothing sent."""
+    last = flow.data.get("code_pretended_at")
+    if isinstance(last, str) and now - datetime.fromisoformat(last) < RESEND_AFTER:
+        wait = math.ceil((RESEND_AFTER - (now - datetime.fromisoformat(last))).total_seconds())
+        raise SignInError("INVALID_REQUEST", detail={"retry_after": max(wait, 1)})
+    channel = "email" if "@" in typed else "sms"
+    _remember(conn, flow.id, {**flow.data, "code_channel": channel, "code_sent_to": mask(typed),
+                              "code_pretended_at": now.isoformat()}, now)
 
 
 def _remember(conn: Connection, flow_id: str, data: dict[str, object], now: datetime

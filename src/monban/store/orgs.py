@@ -51,6 +51,12 @@ def list_all(conn: Connection) -> Sequence[Org]:
     return [from_row(row) for row in conn.execute(select(orgs).order_by(orgs.c.created_at))]
 
 
+def any_hides_existence(conn: Connection) -> bool:
+    """Whether some org has hide_account_existence on (signin/existence.py)."""
+    rows = conn.execute(select(orgs.c.settings))
+    return any(bool((row[0] or {}).get("hide_account_existence")) for row in rows)
+
+
 def for_domain(conn: Connection, domain: str) -> Org | None:
     row = conn.execute(
         select(orgs).join(org_domains, org_domains.c.org_id == orgs.c.id)

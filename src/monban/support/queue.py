@@ -4,10 +4,11 @@ contact the person proved) and deny (the person is told). Every step is audited 
 actor, under the request's id in the audit log's flow_id column, so a request's trail is one
 query. Requests expire; an approved request whose code was used becomes done.
 
-Who handles what: superadmins every request (personal accounts and unknown identifiers
-included); an org's owners, admins and support staff requests about the org's accounts,
-support staff only about plain members, admins not about owners. Nobody handles a request
-about their own account. A request outside one's reach is NOT_FOUND. There is no way here to
+Who handles what is admin/authorization.py's rule for HANDLE_SUPPORT_REQUESTS: superadmins
+every request (personal accounts and unknown identifiers included, a superadmin's not); an
+org's owners, admins and support staff requests about the org's accounts ranked below them.
+Nobody handles a request about their own account. A request outside one's reach is
+NOT_FOUND. There is no way here to
 see or set a password, and the backup code is never shown to the agent."""
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from monban.accounts.model import STAFF_ROLES, Account, Role
+from monban.accounts.model import Account
 from monban.accounts.org_settings import DEFAULT_SETTINGS
-from monban.admin.permissions import can_support_org
+from monban.admin.authorization import Action, Target, allowed
 from monban.errors import SignInError
 from monban.factors import issued_backup_code as backup_code
 from monban.factors.backup_codes import display
@@ -39,11 +40,10 @@ QUEUE_LIMIT = 200
 CHECKS = ("last_signin_location", "recovery_contact", "account_details", "note")
 """What an agent records: the first three pass or fail; a note is free text."""
 MAX_NOTE = 500
-_RANK = {Role.MEMBER: 0, Role.SUPPORT: 1, Role.ADMIN: 2, Role.OWNER: 3}
 
 
 def is_agent(actor: Account) -> bool:
-    return actor.is_superadmin or (actor.org_id is not None and actor.role in STAFF_ROLES)
+    return allowed(actor, Action.HANDLE_SUPPORT_REQUESTS, Target(actor.org_id))
 
 
 def require_agent(actor: Account) -> None:
@@ -52,15 +52,9 @@ def require_agent(actor: Account) -> None:
 
 
 def may_handle(actor: Account, account: Account | None) -> bool:
-    if account is not None and account.id == actor.id:
-        return False
-    if actor.is_superadmin:
-        return True
-    if account is None or account.is_superadmin or not can_support_org(actor, account.org_id):
-        return False
-    mine = _RANK.get(actor.role or Role.MEMBER, 0)
-    theirs = _RANK.get(account.role or Role.MEMBER, 0)
-    return theirs < mine or (mine >= _RANK[Role.ADMIN] and theirs <= mine)
+    if account is None:  # no account behind the identifier
+        return actor.is_superadmin
+    return allowed(actor, Action.HANDLE_SUPPORT_REQUESTS, Target.of(account))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """The admin console: the organisations an actor administers, and one organisation's page
 (sign-in settings, allowed IP addresses, members, audit log).
 
-Owners and admins change things; support staff may look and end sessions (pages_members);
-superadmins manage every organisation. Anyone else gets PERMISSION_DENIED."""
+Who may look and who may change what is admin/authorization.py's rule (support staff look;
+owners and admins change settings; superadmins manage every organisation). Anyone else gets
+PERMISSION_DENIED."""
 
 from __future__ import annotations
 
@@ -13,8 +14,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from monban.accounts.model import STAFF_ROLES, Org
-from monban.admin.permissions import can_admin_org, require_admin, require_support
+from monban.accounts.model import Org
+from monban.admin.authorization import (
+    Action,
+    Target,
+    allowed,
+    allowed_acts,
+    authorize,
+    roles_to_give,
+)
 from monban.edge.request_facts import request_info
 from monban.errors import CATALOGUE, SignInError
 from monban.sessions.service import Authenticated
@@ -43,9 +51,10 @@ def org_url(org: Org, notice: str | None = None, anchor: str = "") -> str:
     return f"/admin/orgs/{org.slug}{query}{anchor}"
 
 
-async def load_org(request: Request, slug: str, auth: Authenticated, *, admin: bool) -> Org:
+async def load_org(request: Request, slug: str, auth: Authenticated, action: Action) -> Org:
+    """The org, once the actor may do `action` in it (admin/authorization.py)."""
     org = await runtime_of(request).directory.org(slug[:64])
-    (require_admin if admin else require_support)(auth.account, org.id)
+    authorize(auth.account, action, Target(org.id))
     return org
 
 
@@ -56,7 +65,7 @@ async def admin_home(request: Request) -> Response:
     actor = auth.account
     if actor.is_superadmin:
         orgs = list(await directory.list_orgs())
-    elif actor.org_id and actor.role in STAFF_ROLES:
+    elif actor.org_id and allowed(actor, Action.READ_ORG, Target(actor.org_id)):
         orgs = [await directory.org(actor.org_id)]
     else:
         raise SignInError("PERMISSION_DENIED")
@@ -66,7 +75,7 @@ async def admin_home(request: Request) -> Response:
 @router.get("/admin/orgs/{slug}")
 async def org_home(slug: str, request: Request) -> Response:
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=False)
+    org = await load_org(request, slug, auth, Action.READ_ORG)
     return await org_page(request, auth, org)
 
 
@@ -88,7 +97,9 @@ async def org_page(request: Request, auth: Authenticated, org: Org,
     return render(request, "admin_org.html", auth=auth, org=org, error=error,
                   status=error.status if error else 200, members=members, rules=rules,
                   events=events, filters=filters, labels={m.id: m.label for m in members},
-                  can_admin=can_admin_org(auth.account, org.id), setting_fields=SETTINGS,
+                  can_admin=allowed(auth.account, Action.CHANGE_SETTINGS, Target(org.id)),
+                  acts={m.id: allowed_acts(auth.account, m) for m in members},
+                  roles_given=roles_to_give(auth.account, org.id), setting_fields=SETTINGS,
                   settings=org.settings.model_dump(), roles=ROLES, languages=LANGUAGES,
                   your_ip=str(request_info(request).ip), codes=sorted(CATALOGUE),
                   mfa_methods=MFA_METHODS, mfa_switches=MFA_SWITCHES, mfa_numbers=MFA_NUMBERS,
@@ -150,7 +161,7 @@ async def save_org_settings(request: Request, slug: str,
     the org page's `anchor` section; a SignInError shows the org page with it."""
     form = await read_form(request)
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=True)
+    org = await load_org(request, slug, auth, Action.CHANGE_SETTINGS)
     try:
         changes = changes_of(form, org)
         if changes:
@@ -167,7 +178,7 @@ async def save_settings(slug: str, request: Request) -> Response:
 
 async def _add_rule(request: Request, slug: str, form: Form, cidr: str | None) -> Response:
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=True)
+    org = await load_org(request, slug, auth, Action.MANAGE_IP_RULES)
     try:
         await runtime_of(request).directory.add_ip_rule(
             "org", org.id, cidr if cidr is not None else form.text("cidr", 60),
@@ -192,7 +203,7 @@ async def add_current(slug: str, request: Request) -> Response:
 async def remove_rule(slug: str, request: Request) -> Response:
     form = await read_form(request)
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=True)
+    org = await load_org(request, slug, auth, Action.MANAGE_IP_RULES)
     try:
         await runtime_of(request).directory.remove_ip_rule("org", org.id, form.text("rule", 100),
                                                            auth.account.id)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from monban.accounts.model import Org
+from monban.admin.authorization import Action
 from monban.errors import SignInError
 from monban.oidc import registration
 from monban.oidc.clients import ALGS, GRANTS, SCOPES, Client
@@ -37,7 +38,7 @@ def apps_url(org: Org, notice: str = "") -> str:
 
 async def _admin(request: Request, slug: str) -> tuple[Authenticated, Org]:
     auth = await signed_in(request)
-    return auth, await load_org(request, slug, auth, admin=True)
+    return auth, await load_org(request, slug, auth, Action.MANAGE_OIDC_CLIENTS)
 
 
 async def _client(request: Request, org: Org, client_id: str) -> Client:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
 from monban.accounts.model import Account, Org
+from monban.admin.authorization import Action
 from monban.devices.qr_signin import QrSignInService, qr_payload
 from monban.devices.service import DeviceService
 from monban.devices.signature import VERSION_PATTERN
@@ -115,7 +116,7 @@ async def lift_restriction(slug: str, account_id: str, request: Request) -> Resp
     asks: the member lost every device). Audited with the actor."""
     await read_form(request)
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=False)
+    org = await load_org(request, slug, auth, Action.READ_ORG)
     member = await runtime_of(request).directory.account(account_id[:64])
     if member.org_id != org.id:
         raise SignInError("NOT_FOUND")

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from monban.accounts.model import Org
+from monban.admin.authorization import Action
 from monban.diagnostics import Diagnostics, Query, Report
 from monban.diagnostics.fixes import Fix, may_take
 from monban.diagnostics.words import policy_label, speaker
@@ -82,7 +83,7 @@ async def diagnose_page(request: Request, auth: Authenticated, org: Org,
         opened = newest.event.id
 
     def can(fix: Fix) -> bool:
-        return may_take(fix, auth.account, org.id)
+        return may_take(fix, auth.account, org.id, report.account if report else None)
 
     return render(request, "diagnose.html", auth=auth, org=org, report=report, error=error,
                   status=error.status if error else 200, filters=filters, members=members,
@@ -94,7 +95,7 @@ async def diagnose_page(request: Request, auth: Authenticated, org: Org,
 @router.get("/admin/orgs/{slug}/diagnose")
 async def show(slug: str, request: Request) -> Response:
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=False)
+    org = await load_org(request, slug, auth, Action.READ_AUDIT)
     return await diagnose_page(request, auth, org)
 
 
@@ -103,7 +104,7 @@ async def take_fix(slug: str, request: Request) -> Response:
     """Take one fix of one attempt, as offered now; back to the same diagnosis."""
     form = await read_form(request)
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=False)
+    org = await load_org(request, slug, auth, Action.READ_AUDIT)
     key = form.text("fix", 40)
     try:
         event_id = _event_id(form.text("event", 20))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from monban.accounts.model import Org
-from monban.admin.permissions import require_admin, require_superadmin
+from monban.admin.authorization import Action, Target, authorize
 from monban.edge import cookies
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
@@ -217,14 +217,14 @@ async def _admin_page(request: Request, auth: Authenticated, org: Org | None,
 
 async def _org_for(request: Request, slug: str, auth: Authenticated) -> Org:
     org = await runtime_of(request).directory.org(slug[:64])
-    require_admin(auth.account, org.id)
+    authorize(auth.account, Action.MANAGE_IDENTITY_PROVIDERS, Target(org.id))
     return org
 
 
 @router.get(ADMIN_PAGE)
 async def admin_providers(request: Request) -> Response:
     auth = await signed_in(request)
-    require_superadmin(auth.account)
+    authorize(auth.account, Action.MANAGE_IDENTITY_PROVIDERS, Target())
     return await _admin_page(request, auth, None)
 
 
@@ -248,7 +248,7 @@ def _add_fields(form: Form) -> dict[str, Any]:
 async def admin_add(request: Request) -> Response:
     form = await read_form(request)
     auth = await signed_in(request)
-    require_superadmin(auth.account)
+    authorize(auth.account, Action.MANAGE_IDENTITY_PROVIDERS, Target())
     try:
         await runtime_of(request).federation.registry.add(**_add_fields(form),
                                                           actor_id=auth.account.id)
@@ -277,10 +277,7 @@ async def admin_remove(provider_slug: str, request: Request) -> Response:
     auth = await signed_in(request)
     registry = runtime_of(request).federation.registry
     provider = await registry.get(provider_slug[:64])
-    if provider.org_id is None:
-        require_superadmin(auth.account)
-    else:
-        require_admin(auth.account, provider.org_id)
+    authorize(auth.account, Action.MANAGE_IDENTITY_PROVIDERS, Target(provider.org_id))
     await registry.remove(provider, auth.account.id)
     if provider.org_id is None:
         return redirect(f"{ADMIN_PAGE}?notice=provider_removed")

@@ -1,5 +1,6 @@
 """The admin console's member pages: adding a member, disabling and enabling, setting a
-password, and a member's sessions (which support staff may end too)."""
+password, and a member's sessions. Who may do which to whom is admin/authorization.py's
+rule, applied by the services these pages call; the pages offer only what it allows."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from monban.accounts.model import Account, Org, Role
-from monban.admin.permissions import can_admin_org
+from monban.admin.authorization import Action, allowed_acts
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
-from monban.recovery.admin_reset import can_reset
 from monban.sessions.service import Authenticated
 from monban.web.forms import Form, read_form
 from monban.web.page_route import PageRoute
@@ -34,14 +34,11 @@ async def _member(request: Request, org: Org, account_id: str) -> Account:
     return account
 
 
-def _role(value: str, actor: Account) -> Role:
+def _role(value: str) -> Role:
     try:
-        role = Role(value)
+        return Role(value)
     except ValueError as exc:
         raise SignInError("INVALID_REQUEST", detail={"field": "role"}) from exc
-    if role == Role.OWNER and actor.role != Role.OWNER and not actor.is_superadmin:
-        raise SignInError("PERMISSION_DENIED")
-    return role
 
 
 def _identifier_fields(text: str) -> tuple[str | None, str | None, str | None]:
@@ -63,7 +60,7 @@ async def _create(request: Request, form: Form, org: Org, auth: Authenticated) -
     await runtime_of(request).directory.create_account(
         display_name=form.text("display_name", 200), email=email, phone=phone,
         username=username, password=password or None, org=org,
-        role=_role(form.text("role", 20) or "member", auth.account),
+        role=_role(form.text("role", 20) or "member"),
         language=form.text("language", 10) or "ja", actor_id=auth.account.id)
 
 
@@ -71,7 +68,7 @@ async def _create(request: Request, form: Form, org: Org, auth: Authenticated) -
 async def add_member(slug: str, request: Request) -> Response:
     form = await read_form(request)
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=True)
+    org = await load_org(request, slug, auth, Action.READ_ORG)
     try:
         await _create(request, form, org, auth)
     except SignInError as error:
@@ -83,11 +80,9 @@ async def _set_disabled(request: Request, slug: str, account_id: str,
                         disabled: bool) -> Response:
     await read_form(request)
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=True)
+    org = await load_org(request, slug, auth, Action.READ_ORG)
     try:
         member = await _member(request, org, account_id)
-        if disabled and member.id == auth.account.id:
-            raise SignInError("INVALID_REQUEST", detail={"field": "disabled"})
         await runtime_of(request).directory.update_account(member, actor_id=auth.account.id,
                                                            disabled=disabled)
     except SignInError as error:
@@ -110,15 +105,14 @@ async def member_page(request: Request, auth: Authenticated, org: Org, member: A
     live = await runtime_of(request).sessions.list_live(member, org.settings)
     return render(request, "admin_member.html", auth=auth, org=org, member=member,
                   sessions=live, error=error, status=error.status if error else 200,
-                  can_admin=can_admin_org(auth.account, org.id),
-                  can_reset=can_reset(auth.account, member),
+                  acts=allowed_acts(auth.account, member),
                   **await member_authenticator(request, member))
 
 
 @router.get("/admin/orgs/{slug}/members/{account_id}")
 async def show_member(slug: str, account_id: str, request: Request) -> Response:
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=False)
+    org = await load_org(request, slug, auth, Action.READ_ORG)
     member = await _member(request, org, account_id)
     return await member_page(request, auth, org, member)
 
@@ -127,7 +121,7 @@ async def show_member(slug: str, account_id: str, request: Request) -> Response:
 async def set_password(slug: str, account_id: str, request: Request) -> Response:
     form = await read_form(request)
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=True)
+    org = await load_org(request, slug, auth, Action.READ_ORG)
     member = await _member(request, org, account_id)
     try:
         await runtime_of(request).directory.set_password(
@@ -142,7 +136,7 @@ async def set_password(slug: str, account_id: str, request: Request) -> Response
 async def end_session(slug: str, account_id: str, request: Request) -> Response:
     form = await read_form(request)
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=False)
+    org = await load_org(request, slug, auth, Action.READ_ORG)
     member = await _member(request, org, account_id)
     if not await runtime_of(request).sessions.end(member, form.text("session", 100),
                                                   auth.account, str(request_info(request).ip)):
@@ -154,7 +148,7 @@ async def end_session(slug: str, account_id: str, request: Request) -> Response:
 async def end_all(slug: str, account_id: str, request: Request) -> Response:
     await read_form(request)
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=False)
+    org = await load_org(request, slug, auth, Action.READ_ORG)
     member = await _member(request, org, account_id)
     await runtime_of(request).sessions.end_others(member, None, auth.account,
                                                   str(request_info(request).ip))

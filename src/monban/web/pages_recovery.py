@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
 from monban.accounts.model import Account, Org
+from monban.admin.authorization import Action
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
 from monban.i18n.catalog import gettext_for
@@ -299,7 +300,7 @@ async def _staff_act(request: Request, slug: str, account_id: str, action: str) 
 
     form = await read_form(request)
     auth = await signed_in(request)
-    org = await load_org(request, slug, auth, admin=False)
+    org = await load_org(request, slug, auth, Action.READ_ORG)
     member = await _member(request, org, account_id)
     admin, info = _recovery(request).admin, request_info(request)
     shown: str | None = None

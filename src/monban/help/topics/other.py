@@ -126,6 +126,32 @@ OTHER: tuple[Topic, ...] = (
         ),
     ),
     Topic(
+        slug="LAST_OWNER",
+        section="other",
+        actions=("contact_admin",),
+        ja=TopicText(
+            title="最後のオーナーは変更できません",
+            what_happened="組織には有効なオーナーが少なくとも一人必要です。"
+                          "このメンバーは最後のオーナーのため、役割を下げることも無効にすることもできません。",
+            steps=(
+                "別のメンバーを先にオーナーにしてください(オーナーだけがオーナーを任命できます)。",
+                "そのあとで、このメンバーの役割を変更するか無効にしてください。",
+            ),
+            who_can_fix="組織のオーナー、またはサーバーの運用者が解決できます。",
+        ),
+        en=TopicText(
+            title="The last owner can't be changed",
+            what_happened="An organization needs at least one enabled owner. This member is "
+                          "the last one, so the role can't be lowered and the account can't be "
+                          "disabled.",
+            steps=(
+                "Make another member an owner first (only owners make owners).",
+                "Then change this member's role or disable the account.",
+            ),
+            who_can_fix="The organization's owner, or the server's operator, can fix it.",
+        ),
+    ),
+    Topic(
         slug="NOT_FOUND",
         section="other",
         actions=(),
@@ -178,6 +204,43 @@ OTHER: tuple[Topic, ...] = (
             who_can_fix=(
                 "You can fix it by signing in to the existing account or by using other details."
             ),
+        ),
+    ),
+    Topic(
+        slug="IDENTIFIER_NOT_ALLOWED",
+        section="other",
+        actions=("signin",),
+        ja=TopicText(
+            title="このメールアドレスまたはユーザー名は、他の文字と見分けにくい文字を含むため使用できません",
+            what_happened=(
+                "入力したメールアドレスまたはユーザー名に、ラテン文字とキリル文字のように異なる文字体系が混在しているか、"
+                "すべての文字が別の文字体系の文字（例：ラテン文字の「a」に見えるキリル文字の「а」）と見分けにくい部分があります。"
+                "他の人になりすますことを防ぐため、このような識別子で新しいアカウントを作成したり、識別子を変更したりすることはできません。"
+            ),
+            steps=(
+                "キーボードの入力モードを確認し、同じ文字体系の文字だけで入力し直してください（日本語の漢字・ひらがな・カタカナとラテン文字の組み合わせは使用できます）。",
+                "コピーして貼り付けた場合は、手で入力し直してください。",
+                "別のメールアドレスまたはユーザー名を使用してください。",
+            ),
+            who_can_fix="ご本人が別の識別子を入力することで解決できます。",
+        ),
+        en=TopicText(
+            title="This email address or username can't be used: it has characters that look "
+                  "like others",
+            what_happened=(
+                "The email address or username mixes writing systems (for example Latin and "
+                "Cyrillic letters), or a part of it is written entirely in letters that look "
+                "like those of another writing system (such as a Cyrillic \u201c\u0430\u201d "
+                "that looks like a Latin \u201ca\u201d). To stop anyone posing as someone "
+                "else, no new account or changed identifier may use such characters."
+            ),
+            steps=(
+                "Check your keyboard's input mode and type the identifier again in one writing "
+                "system (Japanese kanji, hiragana and katakana may be mixed with Latin letters).",
+                "If you pasted it, type it by hand instead.",
+                "Use another email address or username.",
+            ),
+            who_can_fix="You can fix it yourself by entering another identifier.",
         ),
     ),
     Topic(

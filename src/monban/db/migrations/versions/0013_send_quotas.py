@@ -14,7 +14,7 @@ from alembic import op
 import monban.db.types
 
 revision = '0013'
-down_revision = '0008'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
