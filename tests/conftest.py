@@ -17,6 +17,8 @@ from monban.config import Settings
 from monban.runtime import Runtime, build_runtime
 
 PASSWORD = "correct horse battery"
+TEST_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
+"""httpx's ASGI clients say Host: testserver; loopback servers are reached by address."""
 
 
 @pytest.fixture
@@ -28,7 +30,7 @@ def clock() -> FrozenClock:
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", argon2_memory_kib=1024, argon2_time_cost=1,
                     authenticator_app_name="OneAuth", default_language="en",
-                    trusted_proxies=["127.0.0.1"])
+                    trusted_proxies=["127.0.0.1"], allowed_hosts=TEST_HOSTS)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.conftest import sign_in
 async def test_sweep_keeps_live_things_and_drops_dead_ones(
         runtime: Runtime, member: Account, client: httpx.AsyncClient,
         clock: FrozenClock) -> None:
-    live = await sign_in(client, member.email or "")
+    live = await sign_in(client, member.email or "", keep_signed_in=True)
     await sign_in(client, member.email or "", "wrong password")
     assert await sweep(runtime) == type(await sweep(runtime))(0, 0, 0, 0)
     clock.advance(timedelta(days=3))

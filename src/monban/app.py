@@ -29,9 +29,12 @@ from monban.api import support as support_api
 from monban.api.oidc_fast_path import OAuthFastPath
 from monban.clock import Clock
 from monban.config import Settings
+from monban.edge.allowed_hosts import AllowedHostsMiddleware, allowed_hosts
 from monban.edge.body_limit import BodyLimitMiddleware
 from monban.edge.error_json import error_response
+from monban.edge.forwarded import ForwardedSchemeMiddleware
 from monban.edge.minted_cookies import MintedCookiesMiddleware
+from monban.edge.no_store import NoStoreMiddleware
 from monban.errors import ErrorCode, SignInError
 from monban.housekeeping import run_forever
 from monban.network.client_ip import TrustedProxies
@@ -56,7 +59,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
             if own:
                 await app.state.runtime.aclose()
 
-    app = FastAPI(title="Monban", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="Monban", version=__version__, lifespan=lifespan, docs_url=None,
+                  redoc_url=None,  # served from a packaged copy: web/api_docs.py
                   description="Accounts and sign-in server. Errors follow the catalogue: "
                               "`{\"error\": {code, message, help, fix_by}}`.")
     if runtime is not None:
@@ -82,9 +86,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
-    app.add_middleware(MintedCookiesMiddleware, secure=settings.cookie_secure)
+    app.add_middleware(MintedCookiesMiddleware, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(OAuthFastPath)  # outermost: OIDC machine endpoints (issue #6)
+    app.add_middleware(NoStoreMiddleware)
+    app.add_middleware(OAuthFastPath)  # OIDC machine endpoints (issue #6)
+    # Outermost, in this order: the scheme a trusted proxy reports (and HSTS over https),
+    # then the Host check, so every layer inside sees the client's scheme and a served host.
+    app.add_middleware(AllowedHostsMiddleware,
+                       allowed=allowed_hosts(settings.allowed_hosts, settings.base_url))
+    app.add_middleware(ForwardedSchemeMiddleware, proxies=app.state.trusted_proxies,
+                       hsts_seconds=settings.hsts_seconds)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -87,7 +87,13 @@ class Settings(BaseSettings):
     flow_ttl_seconds: int = 900
     max_body_bytes: int = 64 * 1024
     cookie_secure: bool | None = None
-    """None: Secure cookies when the request came over https."""
+    """None: Secure (and `__Host-` prefixed) cookies when MONBAN_BASE_URL is https or the
+    request came over https (as seen directly or reported by a trusted proxy)."""
+    hsts_seconds: int = 365 * 24 * 3600
+    """Strict-Transport-Security max-age sent on https responses; 0 sends none."""
+    allowed_hosts: list[str] = Field(default_factory=list)
+    """Host headers served (`*.example.com`, `*` for any); empty: localhost, 127.0.0.1,
+    [::1] and the host of base_url. Other hosts get 400 INVALID_REQUEST."""
 
     def sqlalchemy_url(self) -> str:
         if self.database_url:

@@ -135,7 +135,8 @@ async def test_history_keeps_24_at_most(member: Account, runtime: Runtime,
 async def test_min_age_refuses_own_changes_but_not_admin_resets(
         member: Account, admin: Account, client: httpx.AsyncClient, set_org: Updater,
         clock: FrozenClock) -> None:
-    await set_org(password_min_age_hours=24)
+    # (one session across two days: no idle timeout, a 3-day lifetime)
+    await set_org(password_min_age_hours=24, session_idle_minutes=0, session_max_hours=72)
     headers = await token_for(client, member.email or "")
     assert violation(await change(client, headers, NEW))["rule"] == "min_age"  # set just now
     clock.advance(timedelta(hours=24))

@@ -179,16 +179,19 @@ async def test_cookie_session_needs_csrf_header(member: Account,
     assert (await client.get("/api/v1/me")).status_code == 200  # cookie works for reads
     refused = await client.post("/api/v1/me/sessions/end-others")
     assert_error(refused, "CSRF_CHECK_FAILED", "en")
-    csrf = client.cookies.get("monban_csrf")
-    assert csrf is None  # the API never minted one; a page would have
+    # Issue #12 (6): a planted CSRF cookie echoed in the header no longer passes.
     client.cookies.set("monban_csrf", "x" * 43)
-    ok = await client.post("/api/v1/me/sessions/end-others", headers={"x-csrf-token": "x" * 43})
+    forged = await client.post("/api/v1/me/sessions/end-others",
+                               headers={"x-csrf-token": "x" * 43})
+    assert_error(forged, "CSRF_CHECK_FAILED", "en")
+    token = (await client.get("/api/v1/me/csrf-token")).json()["csrf_token"]
+    ok = await client.post("/api/v1/me/sessions/end-others", headers={"x-csrf-token": token})
     assert ok.status_code == 200
 
 
 async def test_database_unreachable_is_service_unavailable(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, database_url="postgresql://nobody@127.0.0.1:9/none",
-                        argon2_memory_kib=1024, argon2_time_cost=1)
+                        argon2_memory_kib=1024, argon2_time_cost=1, allowed_hosts=["t"])
     runtime = build_runtime(settings, migrate=False)
     try:
         transport = httpx.ASGITransport(app=create_app(runtime=runtime))

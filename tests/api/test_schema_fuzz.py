@@ -21,7 +21,8 @@ from monban.signin.request_info import RequestInfo
 
 def _app() -> tuple[Any, str]:
     data = Path(tempfile.mkdtemp(prefix="monban-fuzz-"))
-    runtime = build_runtime(Settings(data_dir=data, argon2_memory_kib=1024, argon2_time_cost=1))
+    runtime = build_runtime(Settings(data_dir=data, argon2_memory_kib=1024, argon2_time_cost=1,
+                                       allowed_hosts=["testserver", "localhost"]))
 
     async def seed() -> str:
         await runtime.directory.create_org("Fuzz", "fuzz")

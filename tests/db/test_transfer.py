@@ -22,6 +22,7 @@ from monban.clock import FrozenClock
 from monban.config import Settings
 from monban.db.transfer import TransferError, export, import_file, tables
 from monban.runtime import Runtime, build_runtime
+from tests.conftest import TEST_HOSTS
 from tests.factors import code_at, enroll_totp, mfa_flow, verify
 from tests.postgres import private_schema
 
@@ -30,7 +31,8 @@ KEY = "transfer-test-secret-key-0123456789abcdef"
 
 def _settings(tmp_path: Path, name: str, **values: Any) -> Settings:
     return Settings(data_dir=tmp_path / name, secret_key=KEY, argon2_memory_kib=1024,
-                    argon2_time_cost=1, default_language="en", **values)
+                    argon2_time_cost=1, default_language="en", allowed_hosts=TEST_HOSTS,
+                    **values)
 
 
 def _client(rt: Runtime) -> httpx.AsyncClient:

@@ -21,7 +21,7 @@ from monban.config import Settings
 from monban.factors.base import FactorContext
 from monban.runtime import Runtime, build_runtime
 from monban.signin.request_info import RequestInfo
-from tests.conftest import sign_in, token_for
+from tests.conftest import TEST_HOSTS, sign_in, token_for
 from tests.postgres import private_schema
 
 STEP = timedelta(seconds=30)
@@ -73,7 +73,7 @@ def factor_context(account: Account, clock: FrozenClock) -> FactorContext:
 async def pg_runtime(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[Runtime]:
     with private_schema() as url:
         settings = Settings(data_dir=tmp_path / "data", argon2_memory_kib=1024,
-                            argon2_time_cost=1, database_url=url)
+                            argon2_time_cost=1, database_url=url, allowed_hosts=TEST_HOSTS)
         rt = build_runtime(settings, clock)
         yield rt
         rt.close()

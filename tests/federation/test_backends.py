@@ -20,7 +20,7 @@ from monban.federation.identity import UpstreamIdentity
 from monban.federation.provider import Provider
 from monban.runtime import Runtime
 from monban.store import federated_links
-from tests.conftest import error_code, token_for
+from tests.conftest import TEST_HOSTS, error_code, token_for
 from tests.federation.flows import link, new_sub, start
 from tests.federation.idp import TestIdP, answer_of
 from tests.postgres import private_schema
@@ -30,7 +30,7 @@ from tests.postgres import private_schema
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
     base = dict(data_dir=tmp_path / "data", argon2_memory_kib=1024, argon2_time_cost=1,
                 authenticator_app_name="OneAuth", default_language="en",
-                trusted_proxies=["127.0.0.1"])
+                trusted_proxies=["127.0.0.1"], allowed_hosts=TEST_HOSTS)
     if request.param == "sqlite":
         yield Settings(**base)  # type: ignore[arg-type]
         return

@@ -250,7 +250,7 @@ async def test_the_session_says_fed(client: AsyncClient, idp: TestIdP, member: A
     idp.set_account(sub, member.email)
     await link(client, await token_for(client, "hanako@acme.example"), idp, sub)
     done = await federated_signin(client, idp, sub)
-    live = await runtime.db.run(sessions.list_live, member.id, runtime.clock.now(), 0,
+    live = await runtime.db.run(sessions.list_live, member.id, runtime.clock.now(), None,
                                 write=False)
     by_id = {s.id: s for s in live}
     assert by_id[done.json()["session"]["id"]].amr == "fed"

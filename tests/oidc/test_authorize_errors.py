@@ -171,7 +171,7 @@ async def test_consent_is_asked_once_per_client_and_scope(
     assert "form-action 'self' https://app.example" in page.headers["content-security-policy"]
     none = await browser.get(authorize_url(app.id, scope="openid profile", prompt="none"))
     assert query_of(none)["error"] == "consent_required"
-    csrf = browser.cookies.get("monban_csrf") or ""
+    csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
     request = page.text.split('name="request" value="')[1].split('"')[0].replace("&amp;", "&")
     denied = await browser.post("/oauth/authorize/consent", data={
         "csrf": csrf, "request": request, "decision": "deny"})

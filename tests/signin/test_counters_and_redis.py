@@ -19,7 +19,7 @@ from monban.config import Settings
 from monban.db.tables import audit_events
 from monban.runtime import Runtime
 from monban.store.redis_counters import connect
-from tests.conftest import PASSWORD, ClientFactory, Updater, error_code, sign_in
+from tests.conftest import PASSWORD, TEST_HOSTS, ClientFactory, Updater, error_code, sign_in
 from tests.nodes import free_port
 
 PREFIX = f"test:{uuid.uuid4().hex}:"
@@ -37,7 +37,8 @@ def settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
     return Settings(data_dir=tmp_path / "data", argon2_memory_kib=1024, argon2_time_cost=1,
                     authenticator_app_name="OneAuth", default_language="en",
                     trusted_proxies=["127.0.0.1"], redis_url=redis_url,
-                    redis_key_prefix=PREFIX, counters_when_redis_down=when_down)
+                    redis_key_prefix=PREFIX, counters_when_redis_down=when_down,
+                    allowed_hosts=TEST_HOSTS)
 
 
 async def restart_redis() -> None:

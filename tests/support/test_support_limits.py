@@ -42,8 +42,8 @@ async def test_a_queued_request_expires_after_seven_days(
         client: httpx.AsyncClient, member: Account, agent: Account, mail: MailServer,
         clock: FrozenClock) -> None:
     request_id = await queued_request(client, mail, member.email or "")
-    headers = await staff(client, agent)
     clock.advance(timedelta(days=7) - timedelta(seconds=1))
+    headers = await staff(client, agent)  # (a session idle for 7 days would have ended)
     listed = (await client.get("/api/v1/support/requests", headers=headers)).json()
     assert [r["id"] for r in listed["requests"]] == [request_id]
     clock.advance(timedelta(seconds=1))

@@ -16,7 +16,7 @@ import pytest
 
 from monban.accounts.model import Account, Org, Role
 from monban.config import Settings
-from monban.edge import cookies
+from monban.edge import cookies, csrf
 from monban.runtime import Runtime
 from tests.conftest import PASSWORD
 
@@ -65,6 +65,7 @@ class Browser:
     """One browser: its own cookie jar, IP address and language."""
 
     def __init__(self, app: Any, ip: str, lang: str | None) -> None:
+        self.secret = app.state.runtime.secret_key
         headers = {"accept": "text/html,application/xhtml+xml"}
         if lang:
             headers["accept-language"] = lang
@@ -76,7 +77,10 @@ class Browser:
         return await self.client.get(url, **kwargs)
 
     def csrf(self) -> str:
-        return self.client.cookies.get(cookies.CSRF) or ""
+        """The token the page's forms carry (edge/csrf.py: bound to the session, or before
+        signing in to the pre-session cookie)."""
+        jar = self.client.cookies
+        return csrf.expected(self.secret, jar.get(cookies.SESSION), jar.get(cookies.CSRF)) or ""
 
     async def post(self, url: str, data: dict[str, str] | dict[str, str | list[str]] | None = None,
                    *, csrf: bool = True) -> httpx.Response:

@@ -18,7 +18,8 @@ def settings_form(**changes: str) -> dict[str, str]:
     form = {"daily_signin_limit": "20", "timezone": "UTC", "lockout_threshold": "8",
             "lockout_window_minutes": "60", "lockout_duration_minutes": "5",
             "lockout_max_minutes": "1440", "account_lockout_threshold": "100",
-            "session_limit": "0", "session_lifetime_hours": "336", "session_idle_minutes": "0"}
+            "session_limit": "0", "session_lifetime_hours": "336", "session_max_hours": "12",
+            "session_idle_minutes": "0"}
     return {**form, **changes}
 
 

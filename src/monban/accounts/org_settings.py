@@ -35,8 +35,12 @@ class OrgSettings(BaseModel):
     session_limit: int = Field(default=0, ge=0, le=1000)
     """Concurrent browser sessions per account; 0 = no limit."""
     session_lifetime_hours: int = Field(default=14 * 24, ge=1, le=365 * 24)
-    session_idle_minutes: int = Field(default=0, ge=0, le=365 * 24 * 60)
-    """Sign out after this long without a request; 0 = no idle timeout."""
+    """A "keep me signed in" session ends this long after signing in (sessions/lifetime.py)."""
+    session_max_hours: int = Field(default=12, ge=1, le=365 * 24)
+    """Any other session ends this long after signing in (ASVS §3.3.2 L2: 12 hours)."""
+    session_idle_minutes: int = Field(default=30, ge=0, le=365 * 24 * 60)
+    """A session without "keep me signed in" ends after this long without a request
+    (ASVS §3.3.2 L2: 30 minutes); 0 = no idle timeout."""
 
     mfa_required: bool = False
     """Every member needs a second factor (enrolled at sign-in if they have none)."""

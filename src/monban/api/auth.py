@@ -21,7 +21,7 @@ async def current_session(request: Request) -> Authenticated:
         token: str | None = header[7:].strip()
         by_cookie = False
     else:
-        token = request.cookies.get(cookies.SESSION)
+        token = cookies.read(request, cookies.SESSION)
         by_cookie = True
     if not token:
         raise SignInError("SIGNIN_REQUIRED")

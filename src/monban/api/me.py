@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from monban.api.auth import current_session
 from monban.api.models import ChangePassword, NewIpRule, UpdateProfile
 from monban.api.views import account_view, rule_view, session_view
+from monban.edge import csrf
 from monban.edge.request_facts import request_info
 from monban.errors import SignInError
 from monban.runtime import Runtime
@@ -26,6 +27,13 @@ def _runtime(request: Request) -> Runtime:
 async def me(auth: Authenticated = Depends(current_session)) -> Any:
     return {"account": account_view(auth.account),
             "session": session_view(auth.session, auth.session.id)}
+
+
+@router.get("/csrf-token")
+async def csrf_token(request: Request, auth: Authenticated = Depends(current_session)) -> Any:
+    """The X-CSRF-Token to send with unsafe calls authenticated by the session cookie; bound
+    to this session (a new one after every sign-in)."""
+    return {"csrf_token": csrf.token_for(request)}
 
 
 @router.patch("")

@@ -86,6 +86,7 @@ class OrgSettingsPatch(Strict):
     account_lockout_threshold: int | None = None
     session_limit: int | None = None
     session_lifetime_hours: int | None = None
+    session_max_hours: int | None = None
     session_idle_minutes: int | None = None
     hide_account_existence: bool | None = None
     mfa_required: bool | None = None

@@ -19,6 +19,7 @@ from monban.db.tables import audit_events
 from monban.diagnostics import fixes
 from monban.diagnostics.explain import UTC_ZONE, Explanation, Facts, explain
 from monban.errors import SignInError
+from monban.sessions import lifetime
 from monban.signin import lockout
 from monban.store import accounts, ip_rules, orgs, sessions
 from monban.store.audit import AuditEvent
@@ -193,7 +194,7 @@ def _load(conn: Connection, q: Query, now: datetime) -> _Loaded:
     facts: dict[str, Any] = {"devices": []}
     if account is None:
         return _Loaded(events, [], None, org, facts)
-    idle = org.settings.session_idle_minutes if org else 0
+    idle = lifetime.idle_cutoff(org.settings if org else DEFAULT_SETTINGS, now)
     facts.update(
         org_rules=list(ip_rules.list_for(conn, "org", org.id)) if org else [],
         account_rules=list(ip_rules.list_for(conn, "account", account.id)),

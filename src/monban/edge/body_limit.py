@@ -1,13 +1,20 @@
 """Refuse request bodies over the configured size with REQUEST_TOO_LARGE (413), whether the
-client declared the length or streams it."""
+client declared the length or streams it (chunked, no Content-Length).
+
+A streamed body is counted as the app reads it. Once the count passes the limit, reading
+raises BodyTooLarge; whatever the app then does with that (FastAPI's body parser turns any
+exception into a 400, a page may answer an error page, or it may propagate) is replaced by
+the 413: the app's own response is withheld, never sent. The 413 is the catalogue's error,
+rendered like every other (edge/error_json.py): the request's language, an absolute help
+link, Cache-Control: no-store."""
 
 from __future__ import annotations
 
-import json
-
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from monban.errors import message
+from monban.edge.error_json import error_response
+from monban.errors import SignInError
 
 
 class BodyTooLarge(Exception):
@@ -23,39 +30,44 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _too_large(send)
+        declared = [value for key, value in scope["headers"] if key == b"content-length"]
+        if declared and (len(declared) > 1 or not declared[0].isdigit()
+                         or int(declared[0]) > self.max_bytes):
+            await _too_large(scope, receive, send)
             return
         seen = 0
+        exceeded = False
         started = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
+            if exceeded:
+                raise BodyTooLarge
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > self.max_bytes:
+                    exceeded = True
                     raise BodyTooLarge
             return msg
 
-        async def tracking_send(msg: Message) -> None:
+        async def guarded_send(msg: Message) -> None:
             nonlocal started
+            if exceeded:
+                return  # the app's answer to a body it could not read: replaced below
             if msg["type"] == "http.response.start":
                 started = True
             await send(msg)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await _too_large(send)
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:
+            await _too_large(scope, receive, send)
 
 
-async def _too_large(send: Send) -> None:
-    body = json.dumps({"error": {"code": "REQUEST_TOO_LARGE",
-                                 "message": message("REQUEST_TOO_LARGE", "en"),
-                                 "help": "/help/errors/REQUEST_TOO_LARGE", "fix_by": "user"}})
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json")]})
-    await send({"type": "http.response.body", "body": body.encode()})
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = error_response(Request(scope, receive), SignInError("REQUEST_TOO_LARGE"))
+    await response(scope, receive, send)

@@ -7,13 +7,14 @@ from http.cookies import SimpleCookie
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from monban.config import Settings
 from monban.edge import cookies
 
 
 class MintedCookiesMiddleware:
-    def __init__(self, app: ASGIApp, secure: bool | None) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.secure = secure
+        self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -22,17 +23,20 @@ class MintedCookiesMiddleware:
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                secure = self.secure if self.secure is not None else scope["scheme"] == "https"
+                secure = cookies.secure_scope(self.settings, scope)
                 extra = []
                 device = scope.get("monban.new_device")
                 if device:
-                    extra.append(_cookie(cookies.DEVICE, device, cookies.DEVICE_MAX_AGE, secure))
+                    extra.append(_cookie(cookies.name(cookies.DEVICE, secure), device,
+                                         cookies.DEVICE_MAX_AGE, secure))
                 binder = scope.get("monban.new_flow_binder")
                 if binder:
-                    extra.append(_cookie(cookies.FLOW_BINDER, binder, None, secure))
+                    extra.append(_cookie(cookies.name(cookies.FLOW_BINDER, secure), binder, None,
+                                         secure))
                 token = scope.get("monban.new_csrf")
                 if token:
-                    extra.append(_cookie(cookies.CSRF, token, None, secure))
+                    extra.append(_cookie(cookies.name(cookies.CSRF, secure), token, None,
+                                         secure))
                 if extra:
                     message["headers"] = list(message.get("headers", [])) + extra
             await send(message)

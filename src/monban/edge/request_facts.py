@@ -25,7 +25,7 @@ def request_info(request: Request) -> RequestInfo:
     proxies: TrustedProxies = request.app.state.trusted_proxies
     peer = request.client.host if request.client else None
     ip = proxies.client_ip(peer, request.headers.get("x-forwarded-for"))
-    device_id = unsign(runtime.secret_key, DEVICE_PURPOSE, request.cookies.get(cookies.DEVICE))
+    device_id = unsign(runtime.secret_key, DEVICE_PURPOSE, cookies.read(request, cookies.DEVICE))
     if device_id is None:
         device_id = new_token()
         request.scope["monban.new_device"] = sign(runtime.secret_key, DEVICE_PURPOSE, device_id)
@@ -38,7 +38,7 @@ def request_info(request: Request) -> RequestInfo:
 
 
 def requested_language(request: Request) -> str | None:
-    chosen = request.query_params.get("lang") or request.cookies.get(cookies.LANGUAGE)
+    chosen = request.query_params.get("lang") or cookies.read(request, cookies.LANGUAGE)
     if chosen in SUPPORTED:
         return chosen
     return from_accept_language(request.headers.get("accept-language"))
@@ -53,7 +53,7 @@ def flow_binder(request: Request) -> str:
     with neither, a new one, set as the cookie on this answer (edge/minted_cookies.py) and
     returned as `flow_token` when the answer starts a flow."""
     for presented in (request.headers.get(cookies.FLOW_TOKEN_HEADER),
-                      request.cookies.get(cookies.FLOW_BINDER)):
+                      cookies.read(request, cookies.FLOW_BINDER)):
         if presented and len(presented) in BINDER_LENGTHS and presented.isascii() \
                 and presented.isprintable():
             return presented

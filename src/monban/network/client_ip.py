@@ -18,11 +18,11 @@ class TrustedProxies:
     def client_ip(self, peer: str | None, forwarded_for: str | None) -> IPAddress:
         """Walk X-Forwarded-For from the right while the hop is a trusted proxy; the first
         untrusted hop is the client. Without trusted proxies the header is ignored."""
-        address = _parse(peer) or IPv4Address("0.0.0.0")  # noqa: S104 - "unknown peer"
+        address = parse_ip(peer) or IPv4Address("0.0.0.0")  # noqa: S104 - "unknown peer"
         if not forwarded_for or address not in self:
             return address
         for hop in reversed([part.strip() for part in forwarded_for.split(",")]):
-            parsed = _parse(hop)
+            parsed = parse_ip(hop)
             if parsed is None:
                 return address
             address = parsed
@@ -31,7 +31,8 @@ class TrustedProxies:
         return address
 
 
-def _parse(value: str | None) -> IPAddress | None:
+def parse_ip(value: str | None) -> IPAddress | None:
+    """An address (IPv4-mapped IPv6 as IPv4), or None when it is not one."""
     if not value:
         return None
     try:

@@ -13,6 +13,7 @@ from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
 from monban.admin.authorization import Action, Target, authorize
 from monban.clock import Clock
 from monban.db.database import Database
+from monban.sessions import lifetime
 from monban.store import accounts, audit, orgs, sessions
 from monban.store.ids import token_digest
 
@@ -44,10 +45,8 @@ class SessionService:
         if found is None:
             return None
         auth: Authenticated = found
-        session, idle = auth.session, auth.settings.session_idle_minutes
-        if session.ended_at is not None or session.expires_at <= now:
-            return None
-        if idle and session.last_seen_at <= now - timedelta(minutes=idle):
+        session = auth.session
+        if not lifetime.is_live(session, auth.settings, now):
             return None
         if auth.account.disabled:
             return None
@@ -59,7 +58,7 @@ class SessionService:
                         ) -> list[sessions.Session]:
         now = self._clock.now()
         return list(await self._db.run(sessions.list_live, account.id, now,
-                                       settings.session_idle_minutes, write=False))
+                                       lifetime.idle_cutoff(settings, now), write=False))
 
     async def end(self, account: Account, session_id: str, actor: Account, ip: str) -> bool:
         _may_end(actor, account)

@@ -5,13 +5,14 @@ records the success. Either all of it happens or none of it does."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
 from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
+from monban.sessions import lifetime
 from monban.signin.request_info import RequestInfo
 from monban.store import accounts, audit, flows, known_browsers, sessions
 from monban.store.flow_states import FlowState
@@ -61,7 +62,7 @@ def start_session(conn: Connection, req: SessionRequest) -> Started | LimitReach
                       "values": {"ended_other_sessions": ended}})
     elif settings.session_limit and req.kind == sessions.BROWSER:
         live = sessions.count_live(conn, req.account.id, sessions.BROWSER, now,
-                                   settings.session_idle_minutes)
+                                   lifetime.idle_cutoff(settings, now))
         if live >= settings.session_limit:
             data = {**(req.flow_data or {}), "amr": req.amr.split(",")}
             if not flows.advance(conn, req.flow_id, req.from_states, FlowState.SESSION_LIMIT, now,
@@ -69,7 +70,7 @@ def start_session(conn: Connection, req: SessionRequest) -> Started | LimitReach
                 return None
             return LimitReached(settings.session_limit,
                                 list(sessions.list_live(conn, req.account.id, now,
-                                                        settings.session_idle_minutes)))
+                                                        lifetime.idle_cutoff(settings, now))))
         trace.append({"policy": SESSION_LIMIT_POLICY, "passed": True,
                       "values": {"live": live, "limit": settings.session_limit}})
     if not flows.advance(conn, req.flow_id, req.from_states, FlowState.DONE, now):
@@ -78,7 +79,7 @@ def start_session(conn: Connection, req: SessionRequest) -> Started | LimitReach
     session = sessions.Session(
         id=token_digest(token), account_id=req.account.id, kind=req.kind,
         persistent=req.persistent, created_at=now, last_seen_at=now,
-        expires_at=now + timedelta(hours=settings.session_lifetime_hours), ended_at=None,
+        expires_at=lifetime.expires_at(settings, req.persistent, now), ended_at=None,
         ip=str(req.request.ip), user_agent=req.request.user_agent[:512], flow_id=req.flow_id,
         amr=req.amr)
     sessions.insert(conn, session)

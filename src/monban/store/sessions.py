@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, func, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, or_, select, update
 
 from monban.db.tables import sessions
 
@@ -35,10 +35,13 @@ def from_row(row: Row[Any]) -> Session:
     return Session(**{name: row._mapping[name] for name in Session.__slots__})
 
 
-def live_clause(now: datetime, idle_minutes: int) -> Any:
+def live_clause(now: datetime, idle_cutoff: datetime | None) -> Any:
+    """Not ended, not expired, and (kept signed in, or seen after `idle_cutoff`): the SQL
+    form of sessions/lifetime.is_live."""
     clause = and_(sessions.c.ended_at.is_(None), sessions.c.expires_at > now)
-    if idle_minutes:
-        clause = and_(clause, sessions.c.last_seen_at > now - timedelta(minutes=idle_minutes))
+    if idle_cutoff is not None:
+        clause = and_(clause, or_(sessions.c.persistent.is_(True),
+                                  sessions.c.last_seen_at > idle_cutoff))
     return clause
 
 
@@ -47,7 +50,7 @@ _GET = select(sessions).where(sessions.c.id == bindparam("v"))
 _COUNT = select(func.count()).select_from(sessions).where(
     (sessions.c.account_id == bindparam("a")) & (sessions.c.kind == bindparam("k"))
     & sessions.c.ended_at.is_(None) & (sessions.c.expires_at > bindparam("now"))
-    & (sessions.c.last_seen_at > bindparam("idle_cutoff")))
+    & (sessions.c.persistent.is_(True) | (sessions.c.last_seen_at > bindparam("idle_cutoff"))))
 _TOUCH = update(sessions).where(sessions.c.id == bindparam("v")).values(
     last_seen_at=bindparam("now"))
 
@@ -62,18 +65,17 @@ def get(conn: Connection, session_id: str) -> Session | None:
 
 
 def count_live(conn: Connection, account_id: str, kind: str, now: datetime,
-               idle_minutes: int) -> int:
-    cutoff = now - timedelta(minutes=idle_minutes) if idle_minutes else datetime.min.replace(
-        tzinfo=UTC)
+               idle_cutoff: datetime | None) -> int:
+    cutoff = idle_cutoff or datetime.min.replace(tzinfo=UTC)
     return int(conn.execute(_COUNT, {"a": account_id, "k": kind, "now": now,
                                      "idle_cutoff": cutoff}).scalar_one())
 
 
 def list_live(conn: Connection, account_id: str, now: datetime,
-              idle_minutes: int) -> Sequence[Session]:
+              idle_cutoff: datetime | None) -> Sequence[Session]:
     rows = conn.execute(
         select(sessions).where((sessions.c.account_id == account_id)
-                               & live_clause(now, idle_minutes))
+                               & live_clause(now, idle_cutoff))
         .order_by(sessions.c.last_seen_at.desc()))
     return [from_row(row) for row in rows]
 

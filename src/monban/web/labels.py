@@ -140,10 +140,14 @@ SETTINGS = {
         N_("Browser sessions per account; 0 means no limit.")),
     "session_lifetime_hours": (
         N_("Session lifetime (hours)"),
-        N_("Sessions end this long after signing in.")),
+        N_("Sessions with \"Keep me signed in\" end this long after signing in.")),
+    "session_max_hours": (
+        N_("Session lifetime without \"Keep me signed in\" (hours)"),
+        N_("Other sessions end this long after signing in.")),
     "session_idle_minutes": (
         N_("Idle timeout (minutes)"),
-        N_("Sign out after this long without activity; 0 means never.")),
+        N_("Sessions without \"Keep me signed in\" end after this long without activity; "
+           "0 means never.")),
     "hide_account_existence": (
         N_("Hide whether an account exists"),
         N_("Unknown identifiers on your domains fail like a wrong password.")),

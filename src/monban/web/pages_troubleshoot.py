@@ -64,20 +64,19 @@ def remember_error(response: Response, request: Request, code: str) -> None:
         return
     runtime = runtime_of(request)
     expires = int(runtime.clock.now().timestamp()) + LIFETIME_SECONDS
-    response.set_cookie(LAST_ERROR, sign(runtime.secret_key, PURPOSE, f"{code}:{expires}"),
-                        max_age=LIFETIME_SECONDS, httponly=True, samesite="lax", path="/",
-                        secure=cookies.secure(runtime, request))
+    cookies.set_cookie(response, runtime, request, LAST_ERROR,
+                       sign(runtime.secret_key, PURPOSE, f"{code}:{expires}"),
+                       max_age=LIFETIME_SECONDS)
 
 
 def forget_error(response: Response, request: Request) -> None:
-    if request.cookies.get(LAST_ERROR):
-        response.delete_cookie(LAST_ERROR, path="/", httponly=True, samesite="lax",
-                               secure=cookies.secure(runtime_of(request), request))
+    if cookies.read(request, LAST_ERROR):
+        cookies.clear(response, runtime_of(request), request, LAST_ERROR)
 
 
 def last_error(request: Request, language: str) -> LastError | None:
     runtime = runtime_of(request)
-    value = unsign(runtime.secret_key, PURPOSE, request.cookies.get(LAST_ERROR))
+    value = unsign(runtime.secret_key, PURPOSE, cookies.read(request, LAST_ERROR))
     code, _, expires = (value or "").partition(":")
     if (code not in CATALOGUE or not expires.isdigit()
             or int(expires) < runtime.clock.now().timestamp()):

@@ -195,9 +195,8 @@ def remember_language(request: Request, response: HTMLResponse | RedirectRespons
     """`?lang=` (or an explicit choice) is kept in the language cookie."""
     chosen = language or request.query_params.get("lang")
     if chosen in SUPPORTED:
-        response.set_cookie(cookies.LANGUAGE, str(chosen), max_age=LANGUAGE_MAX_AGE,
-                            httponly=True, samesite="lax", path="/",
-                            secure=cookies.secure(runtime_of(request), request))
+        cookies.set_cookie(response, runtime_of(request), request, cookies.LANGUAGE,
+                           str(chosen), max_age=LANGUAGE_MAX_AGE)
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from monban.web import (
+    api_docs,
     pages_admin,
     pages_admin_apps,
     pages_admin_mfa,
@@ -47,3 +48,4 @@ def install(app: FastAPI) -> None:
     app.include_router(pages_admin_apps.router)
     app.include_router(pages_federation.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    api_docs.install(app)

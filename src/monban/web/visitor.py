@@ -25,7 +25,7 @@ async def visitor(request: Request) -> Authenticated | None:
     if _KEY in request.scope:
         cached: Authenticated | None = request.scope[_KEY]
         return cached
-    token = request.cookies.get(cookies.SESSION)
+    token = cookies.read(request, cookies.SESSION)
     auth = await runtime_of(request).sessions.authenticate(token) if token else None
     request.scope[_KEY] = auth
     page_language(request, auth)
@@ -40,7 +40,7 @@ async def signed_in(request: Request) -> Authenticated:
         return auth
     target = current_path(request) if request.method == "GET" else "/account/security"
     query = {"next": target}
-    if request.cookies.get(cookies.SESSION):
+    if cookies.read(request, cookies.SESSION):
         query["expired"] = "1"
     raise SignInNeeded("/signin?" + urlencode(query))
 
