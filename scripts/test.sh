@@ -31,4 +31,5 @@ fi
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 python3 -m ruff check src tests bench
 python3 -m mypy
+lint-imports
 python3 -m pytest -q -p no:cacheprovider "$@"
