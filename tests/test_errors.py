@@ -1,5 +1,5 @@
 """The catalogue's two spellings agree: the `ErrorCode` Literal mypy checks every
-`SignInError(...)` against, and the table the renderers read."""
+`CatalogueError(...)` against, and the table the renderers read."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import get_args
 
 import pytest
 
-from monban.errors import _ENTRIES, CATALOGUE, ErrorCode, SignInError, is_wrong_guess
+from monban.errors import _ENTRIES, CATALOGUE, CatalogueError, ErrorCode, is_wrong_guess
 
 
 def test_the_literal_and_the_table_hold_the_same_codes() -> None:
@@ -19,7 +19,7 @@ def test_the_literal_and_the_table_hold_the_same_codes() -> None:
 
 def test_a_code_outside_the_catalogue_is_refused_at_run_time_too() -> None:
     with pytest.raises(KeyError):
-        SignInError("IP_NOT_ALOWED")  # type: ignore[arg-type]
+        CatalogueError("IP_NOT_ALOWED")  # type: ignore[arg-type]
 
 
 def test_wrong_guess_is_read_from_the_catalogue() -> None:

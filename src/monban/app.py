@@ -35,7 +35,7 @@ from monban.edge.error_json import error_response
 from monban.edge.forwarded import ForwardedSchemeMiddleware
 from monban.edge.minted_cookies import MintedCookiesMiddleware
 from monban.edge.no_store import NoStoreMiddleware
-from monban.errors import ErrorCode, SignInError
+from monban.errors import CatalogueError, ErrorCode
 from monban.housekeeping import run_forever
 from monban.network.client_ip import TrustedProxies
 from monban.runtime import Runtime, build_runtime
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app.include_router(federation_api.router)
     _include_pages(app)
 
-    app.add_exception_handler(SignInError, _signin_error)
+    app.add_exception_handler(CatalogueError, _signin_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
@@ -129,7 +129,7 @@ def _wants_html(request: Request) -> bool:
 
 
 async def _signin_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, SignInError)
+    assert isinstance(exc, CatalogueError)
     if _wants_html(request):
         from monban.web.errors_page import error_page
 
@@ -142,13 +142,14 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     # Field locations and error types only: never the submitted values (they may be secrets).
     fields = [{"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "problem": e.get("type")}
               for e in exc.errors()[:20]]
-    return await _signin_error(request, SignInError("INVALID_REQUEST", detail={"fields": fields}))
+    return await _signin_error(request,
+                               CatalogueError("INVALID_REQUEST", detail={"fields": fields}))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     codes: dict[int, ErrorCode] = {404: "NOT_FOUND", 413: "REQUEST_TOO_LARGE"}
-    error = SignInError(codes.get(exc.status_code, "INVALID_REQUEST"))
+    error = CatalogueError(codes.get(exc.status_code, "INVALID_REQUEST"))
     response = await _signin_error(request, error)
     if exc.status_code == 405:
         response.status_code = 405
@@ -162,7 +163,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
                              type(exc).__name__)
     except Exception:  # noqa: BLE001, S110 - the database may be what failed
         pass
-    return await _signin_error(request, SignInError("INTERNAL_ERROR"))
+    return await _signin_error(request, CatalogueError("INTERNAL_ERROR"))
 
 
 def _record_crash(conn: Any, at: Any, path: str, kind: str) -> None:

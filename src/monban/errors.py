@@ -1,4 +1,5 @@
-"""The error catalogue (../shared/spec/errors.md, plus docs/errors.md) as data, and SignInError.
+"""The error catalogue (../shared/spec/errors.md, plus docs/errors.md) as data, and CatalogueError:
+the one error type of every catalogued failure (sign-in, admin, API, OIDC pages alike).
 
 Every failure Monban reports maps to one entry: a stable code, an HTTP status, the exact
 ja/en message, who can fix it, and whether it is a wrong guess. JSON and HTML renderers read
@@ -44,7 +45,7 @@ ErrorCode = Literal[
     "LAST_SIGNIN_METHOD", "SEND_LIMIT_REACHED", "SMS_COUNTRY_NOT_ALLOWED",
     "IDENTIFIER_NOT_ALLOWED", "LAST_OWNER",
 ]
-"""Every catalogue code, so that `SignInError("IP_NOT_ALOWED")` fails mypy. A new code goes
+"""Every catalogue code, so that `CatalogueError("IP_NOT_ALOWED")` fails mypy. A new code goes
 here and in the table below (tests/test_errors.py checks that they agree)."""
 
 
@@ -221,7 +222,7 @@ _ENTRIES = (
 CATALOGUE: dict[str, CatalogueEntry] = {entry.code: entry for entry in _ENTRIES}
 
 
-class SignInError(Exception):
+class CatalogueError(Exception):
     """A failure with a catalogue code. `params` fill the message's placeholders; `detail`
     is extra, non-secret context for the audit log and the API (e.g. which password rule)."""
 

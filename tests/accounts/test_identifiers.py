@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from monban.accounts.confusables import deceptive
 from monban.accounts.identifiers import admit, classify, normalise
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 FORMS = ("NFC", "NFD", "NFKC", "NFKD")
 LOCAL = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "M")) |
@@ -44,7 +44,7 @@ def variants(text: str) -> list[str]:
 def _normal(kind: str, raw: str) -> str | None:
     try:
         return normalise(kind, raw)  # type: ignore[arg-type]
-    except SignInError:
+    except CatalogueError:
         return None
 
 
@@ -108,7 +108,7 @@ def test_uts39_rules(part: str, refused: bool) -> None:
 
 def test_admit_refuses_what_normalise_accepts() -> None:
     assert normalise("email", "h\u0430nako@acme.example") == "h\u0430nako@acme.example"
-    with pytest.raises(SignInError) as caught:
+    with pytest.raises(CatalogueError) as caught:
         admit("email", "h\u0430nako@acme.example")
     assert caught.value.code == "IDENTIFIER_NOT_ALLOWED"
 
@@ -118,7 +118,7 @@ def test_admit_refuses_what_normalise_accepts() -> None:
 def test_admit_answers_any_text_with_a_catalogue_code(text: str, kind: str) -> None:
     try:
         value = admit(kind, text)  # type: ignore[arg-type]
-    except SignInError as error:
+    except CatalogueError as error:
         assert error.code in {"INVALID_EMAIL", "INVALID_PHONE_NUMBER", "INVALID_REQUEST",
                               "IDENTIFIER_NOT_ALLOWED"}
     else:

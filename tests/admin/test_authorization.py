@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from monban.accounts.model import Account, Org, Role
 from monban.admin.authorization import Action, Target, authorize
 from monban.cli import app as cli
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.runtime import Runtime
 from monban.store import accounts
 from tests.cli.conftest import FAST
@@ -171,13 +171,13 @@ async def test_superadmins_are_for_superadmins_and_their_credentials_for_the_ope
     other = await person(runtime, None, "other", superadmin=True)
     owner = await person(runtime, org, "owner", Role.OWNER)
     for action in (Action.SET_PASSWORD, Action.RESET_FACTORS, Action.ISSUE_BACKUP_CODE):
-        with pytest.raises(SignInError, match="PERMISSION_DENIED"):
+        with pytest.raises(CatalogueError, match="PERMISSION_DENIED"):
             authorize(root, action, Target.of(other))
-        with pytest.raises(SignInError, match="PERMISSION_DENIED"):
+        with pytest.raises(CatalogueError, match="PERMISSION_DENIED"):
             authorize(owner, action, Target.of(root))
         authorize(None, action, Target.of(other))  # the operator, at the command line
     authorize(root, Action.END_SESSIONS, Target.of(other))
-    with pytest.raises(SignInError, match="PERMISSION_DENIED"):
+    with pytest.raises(CatalogueError, match="PERMISSION_DENIED"):
         authorize(owner, Action.CREATE_ORG, Target())
 
 

@@ -9,7 +9,7 @@ import asyncio
 import pytest
 
 from monban.accounts.model import Org, Role
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.runtime import Runtime
 from tests.conftest import PASSWORD
 from tests.factors import pg_runtime  # noqa: F401 (a fixture)
@@ -29,7 +29,7 @@ async def test_demoting_every_owner_at_once_leaves_one(
     results = await asyncio.gather(
         *(runtime.directory.update_account(o, **change) for o in owners),
         return_exceptions=True)
-    refused = [r for r in results if isinstance(r, SignInError)]
+    refused = [r for r in results if isinstance(r, CatalogueError)]
     assert [r.code for r in refused] == ["LAST_OWNER"], results
     left = [a for a in await runtime.directory.members(org)
             if a.role == Role.OWNER and not a.disabled]

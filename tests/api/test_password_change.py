@@ -15,7 +15,7 @@ from monban.accounts.model import Account
 from monban.clock import FrozenClock
 from monban.db.tables import factors as factors_table
 from monban.db.tables import password_history as history_table
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import FactorRecord
 from monban.runtime import Runtime
 from monban.store import accounts, password_history
@@ -80,7 +80,7 @@ async def test_a_second_factor_lowers_the_minimum_to_8(member: Account,
     await runtime.directory.set_password(member, "barn-owl", actor_id=member.id)
     await runtime.db.run(lambda conn: conn.execute(
         factors_table.delete().where(factors_table.c.account_id == member.id)))
-    with pytest.raises(SignInError) as caught:
+    with pytest.raises(CatalogueError) as caught:
         await runtime.directory.set_password(member, "barn-owl-2", actor_id=member.id)
     assert caught.value.detail == {"rule": "min_length", "min_length": 15, "only_factor": True}
 
@@ -112,7 +112,7 @@ async def test_history_refuses_the_last_n(member: Account, client: httpx.AsyncCl
     assert violation(await change(client, headers, PASSWORD, OTHER))["rule"] == "history"
     assert violation(await change(client, headers, NEW, OTHER))["rule"] == "history"
     account = await runtime.directory.account(member.id)
-    with pytest.raises(SignInError) as caught:  # an admin reset keeps to the history too
+    with pytest.raises(CatalogueError) as caught:  # an admin reset keeps to the history too
         await runtime.directory.set_password(account, NEW, actor_id=None)
     assert caught.value.detail["rule"] == "history"
     assert (await change(client, headers, "fourth pass phrase", OTHER)).status_code == 200

@@ -9,7 +9,7 @@ import pytest
 
 from monban.accounts.model import Account, Role
 from monban.diagnostics import Diagnostics, Query
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.signin.request_info import RequestInfo
 from monban.store import factors as factor_store
 from monban.store.audit import AuditQuery
@@ -68,7 +68,7 @@ async def test_taken_fixes_are_audited_with_the_actor(world: World, admin: Accou
 
 async def test_raising_a_limit_takes_the_admins_number(world: World, admin: Account) -> None:
     scenario = await SCENARIOS["DAILY_SIGNIN_LIMIT"](world)
-    with pytest.raises(SignInError) as lower:
+    with pytest.raises(CatalogueError) as lower:
         await take(world, scenario, admin, value=1)
     assert lower.value.code == "INVALID_REQUEST"
     assert await take(world, scenario, admin, value=5) == "5"
@@ -90,7 +90,7 @@ async def test_setting_a_password_is_done_on_the_member_page(world: World,
     assert attempt is not None and attempt.explanation is not None
     fix = next(f for f in attempt.explanation.fixes if f.key == "set_password")
     assert fix.href == f"/admin/orgs/acme/members/{scenario.member.id}#password"
-    with pytest.raises(SignInError) as elsewhere:
+    with pytest.raises(CatalogueError) as elsewhere:
         await take(world, scenario, admin, "set_password")
     assert elsewhere.value.code == "INVALID_REQUEST"
 
@@ -101,14 +101,14 @@ async def test_roles(world: World, admin: Account) -> None:
     assert await take(world, busy, support) == "2"  # support staff may end sessions
     scenario = await SCENARIOS["IP_NOT_ALLOWED"](world)
     for actor in (support, scenario.member):
-        with pytest.raises(SignInError) as refused:
+        with pytest.raises(CatalogueError) as refused:
             await take(world, scenario, actor)
         assert refused.value.code == "PERMISSION_DENIED"
     other_org = await world.runtime.directory.create_org("Beta", "beta")
     stranger = await world.runtime.directory.create_account(
         display_name="B", email="b@beta.example", password=PASSWORD, org=other_org,
         role=Role.ADMIN)
-    with pytest.raises(SignInError) as foreign:
+    with pytest.raises(CatalogueError) as foreign:
         await Diagnostics(world.runtime).apply(await newest_failure(world, scenario),
                                                "add_org_ip", stranger, ADMIN_DESK, None,
                                                other_org)
@@ -118,7 +118,7 @@ async def test_roles(world: World, admin: Account) -> None:
 async def test_a_fix_no_longer_needed_is_not_offered(world: World, admin: Account) -> None:
     scenario = await SCENARIOS["ACCOUNT_DISABLED"](world)
     await world.runtime.directory.update_account(scenario.member, disabled=False)
-    with pytest.raises(SignInError) as gone:
+    with pytest.raises(CatalogueError) as gone:
         await take(world, scenario, admin)
     assert gone.value.code == "NOT_FOUND"
     answer = await sign_in(world.client_for(), scenario.member.email or "", "wrong password")

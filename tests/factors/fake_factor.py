@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import (
     Challenge,
     Description,
@@ -53,7 +53,7 @@ class FakeFactor:
 
     async def confirm(self, ctx: FactorContext, enrollment_id: str,
                       response: dict[str, Any]) -> FactorRecord:
-        raise SignInError("INVALID_REQUEST", detail={"factor": self.kind})
+        raise CatalogueError("INVALID_REQUEST", detail={"factor": self.kind})
 
     async def challenge(self, ctx: FactorContext, factor: FactorRecord) -> Challenge:
         return Challenge(public={"kind": self.kind})
@@ -61,7 +61,7 @@ class FakeFactor:
     async def verify(self, ctx: FactorContext, factor: FactorRecord, response: dict[str, Any],
                      private: dict[str, Any]) -> None:
         if response.get("code") != CODE:
-            raise SignInError("INVALID_OTP")
+            raise CatalogueError("INVALID_OTP")
 
     async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
         FakeFactor.removed.append(factor.id)

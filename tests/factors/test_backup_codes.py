@@ -12,7 +12,7 @@ import pytest
 
 from monban.accounts.model import Account, Role
 from monban.clock import FrozenClock
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.runtime import Runtime
 from monban.store import factors as factor_store
 from tests.conftest import PASSWORD, Updater, error_code, sign_in, token_for
@@ -172,11 +172,11 @@ async def race_one_code(runtime: Runtime, account: Account, clock: FrozenClock) 
         *(factor.verify(ctx, record, {"code": code}, {}) for _ in range(100)),
         return_exceptions=True)
     assert sum(r is None for r in results) == 1
-    assert all(r is None or isinstance(r, SignInError) for r in results)
-    assert {r.code for r in results if isinstance(r, SignInError)} == {"BACKUP_CODE_INVALID"}
+    assert all(r is None or isinstance(r, CatalogueError) for r in results)
+    assert {r.code for r in results if isinstance(r, CatalogueError)} == {"BACKUP_CODE_INVALID"}
     stored = await runtime.db.run(factor_store.get, account.id, record.id, write=False)
     assert stored is not None and stored.data["remaining"] == 4
-    with pytest.raises(SignInError) as confirm:
+    with pytest.raises(CatalogueError) as confirm:
         await factor.confirm(ctx, enrollment.id, {"code": code})
     assert confirm.value.code == "INVALID_REQUEST"
 
@@ -230,10 +230,10 @@ async def test_codes_of_a_removed_factor_do_not_answer_for_its_successor(
     await runtime.factors.remove(ctx, first.factor.id)
     second = await factor.enroll(ctx, "", {})
     assert second.factor is not None and second.factor.id != first.factor.id
-    with pytest.raises(SignInError) as refused:
+    with pytest.raises(CatalogueError) as refused:
         await factor.verify(ctx, second.factor, {"code": first.display["codes"][0]}, {})
     assert refused.value.code == "BACKUP_CODE_INVALID"
-    with pytest.raises(SignInError):  # nor through the removed row, should a flow still hold it
+    with pytest.raises(CatalogueError):  # nor through the removed row, should a flow still hold it
         await factor.verify(ctx, first.factor, {"code": first.display["codes"][1]}, {})
     assert await factor.verify(ctx, second.factor, {"code": second.display["codes"][0]},
                                {}) is None
@@ -254,7 +254,7 @@ async def test_a_two_step_reset_takes_the_codes_with_the_factors(
     [backup] = [f for f in factors if f.kind == "backup_code"]
     ctx = factor_context(member, clock)
     for code in old_codes:
-        with pytest.raises(SignInError):
+        with pytest.raises(CatalogueError):
             await runtime.factors.registry["backup_code"].verify(ctx, backup, {"code": code}, {})
     assert await runtime.factors.registry["backup_code"].verify(
         ctx, backup, {"code": issued.json()["code"]}, {}) is None

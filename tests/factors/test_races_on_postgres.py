@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from monban.accounts.model import Account, Role
 from monban.clock import FrozenClock
 from monban.crypto.code_hash import CodeHasher
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors import one_time_codes, webauthn
 from monban.factors.base import FactorRecord
 from monban.runtime import Runtime
@@ -51,7 +51,7 @@ def _interleaved(rt: Runtime, first: Callable[[Connection], Any],
     def other() -> None:
         try:
             outcome.append(rt.db.transaction(second))
-        except SignInError as error:
+        except CatalogueError as error:
             outcome.append(error)
 
     holder = threading.Thread(target=rt.db.transaction, args=(hold,))
@@ -78,7 +78,7 @@ async def test_resend_cool_down_sends_one_code_under_races(
     results = await _outcomes([asyncio.ensure_future(pg_runtime.db.run(
         one_time_codes.issue, codes, scope, clock.now())) for _ in range(RACERS)])
     issued = [r for r in results if isinstance(r, one_time_codes.Issued)]
-    refused = [r for r in results if isinstance(r, SignInError)]
+    refused = [r for r in results if isinstance(r, CatalogueError)]
     assert len(issued) == 1
     assert len(refused) == RACERS - 1
     assert all(r.code == "INVALID_REQUEST" and r.detail["retry_after"] == 30 for r in refused)
@@ -87,7 +87,7 @@ async def test_resend_cool_down_sends_one_code_under_races(
         _interleaved, pg_runtime,
         lambda conn: one_time_codes.issue(conn, codes, scope, later),
         lambda conn: one_time_codes.issue(conn, codes, scope, later))
-    assert isinstance(second, SignInError) and second.code == "INVALID_REQUEST"
+    assert isinstance(second, CatalogueError) and second.code == "INVALID_REQUEST"
 
 
 async def test_one_assertion_counter_step_passes_once_under_races(
@@ -100,7 +100,7 @@ async def test_one_assertion_counter_step_passes_once_under_races(
     await pg_runtime.db.run(factor_store.insert, record)
     results = await _outcomes([asyncio.ensure_future(pg_runtime.db.run(
         webauthn._used, record.id, "cred-1", 6, False, clock.now())) for _ in range(RACERS)])
-    failures = [r for r in results if isinstance(r, SignInError)]
+    failures = [r for r in results if isinstance(r, CatalogueError)]
     assert results.count(None) == 1
     assert len(failures) == RACERS - 1
     assert all(f.detail == {"reason": "sign_count"} for f in failures)
@@ -110,4 +110,4 @@ async def test_one_assertion_counter_step_passes_once_under_races(
         _interleaved, pg_runtime,
         lambda conn: webauthn._used(conn, record.id, "cred-1", 7, False, clock.now()),
         lambda conn: webauthn._used(conn, record.id, "cred-1", 7, False, clock.now()))
-    assert isinstance(second, SignInError) and second.detail == {"reason": "sign_count"}
+    assert isinstance(second, CatalogueError) and second.detail == {"reason": "sign_count"}

@@ -19,7 +19,7 @@ from monban.clock import FrozenClock
 from monban.config import Settings
 from monban.crypto.code_hash import CodeHasher
 from monban.db.tables import factor_enrollments, factors, otp_challenges, sessions
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors import one_time_codes
 from monban.runtime import Runtime
 from tests.conftest import Updater, error_code, sign_in, token_for
@@ -213,7 +213,7 @@ async def test_a_hundred_parallel_submissions_one_success(
         try:
             runtime.db.transaction(one_time_codes.consume, codes, scope, issued.code,
                                    clock.now())
-        except SignInError as error:
+        except CatalogueError as error:
             return error.code
         return "ok"
 

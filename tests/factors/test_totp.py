@@ -15,7 +15,7 @@ import pytest
 
 from monban.accounts.model import Account, Role
 from monban.clock import FrozenClock
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import FactorRecord
 from monban.runtime import Runtime
 from monban.store import factors as factor_store
@@ -244,8 +244,8 @@ async def race_one_code(runtime: Runtime, account: Account, clock: FrozenClock) 
         *(factor.verify(ctx, record, {"code": code}, {}) for _ in range(100)),
         return_exceptions=True)
     assert sum(r is None for r in results) == 1
-    assert all(r is None or isinstance(r, SignInError) for r in results)
-    assert {r.code for r in results if isinstance(r, SignInError)} == {"INVALID_OTP"}
+    assert all(r is None or isinstance(r, CatalogueError) for r in results)
+    assert {r.code for r in results if isinstance(r, CatalogueError)} == {"INVALID_OTP"}
     stored = await runtime.db.run(factor_store.get, account.id, record.id, write=False)
     assert stored is not None and stored.data == {"offset": 0}
 

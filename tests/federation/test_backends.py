@@ -14,7 +14,7 @@ from httpx import AsyncClient
 
 from monban.accounts.model import Account, Org
 from monban.config import Settings
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.federation import linking
 from monban.federation.identity import UpstreamIdentity
 from monban.federation.provider import Provider
@@ -74,6 +74,6 @@ async def test_racing_unlinks_keep_one_way_in(runtime: Runtime, org: Org,
     outcomes = await asyncio.gather(
         *(runtime.federation.unlink(account, item.id) for item in links),
         return_exceptions=True)
-    refused = [o for o in outcomes if isinstance(o, SignInError)]
+    refused = [o for o in outcomes if isinstance(o, CatalogueError)]
     assert [e.code for e in refused] == ["LAST_SIGNIN_METHOD"]
     assert await runtime.db.run(federated_links.count_for, account.id, write=False) == 1

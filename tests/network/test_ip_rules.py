@@ -4,7 +4,7 @@ from ipaddress import ip_address
 
 import pytest
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.network.ip_rules import allows, matching, parse_rule
 
 
@@ -16,7 +16,7 @@ def test_parse_normalises() -> None:
 
 @pytest.mark.parametrize("bad", ["", "10.0.0.0/33", "300.1.1.1", "abc", "2001:db8::/200"])
 def test_parse_refuses(bad: str) -> None:
-    with pytest.raises(SignInError) as caught:
+    with pytest.raises(CatalogueError) as caught:
         parse_rule(bad)
     assert caught.value.code == "INVALID_IP_RULE"
 

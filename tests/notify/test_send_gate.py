@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 
 from monban.clock import FrozenClock
 from monban.config import Settings
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.notify.outgoing import Origin, Outgoing
 from monban.runtime import Runtime, build_runtime
 
@@ -62,7 +62,7 @@ async def test_two_nodes_share_the_counts_through_redis(two_nodes: tuple[Runtime
         node = a if i % 2 == 0 else b
         await node.senders.send(message, Origin(ip=ip_address(f"198.51.100.{i + 1}")))
     for node in (a, b):
-        with pytest.raises(SignInError) as refused:
+        with pytest.raises(CatalogueError) as refused:
             await node.senders.send(message, Origin(ip=ip_address("192.0.2.1")))
         assert refused.value.code == "SEND_LIMIT_REACHED"
         assert refused.value.detail["scope"] == "destination"

@@ -18,7 +18,7 @@ import pytest
 from monban.accounts.model import Account, Org, Role
 from monban.clock import FrozenClock
 from monban.config import Settings
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.notify.outgoing import Origin, Outgoing
 from monban.runtime import Runtime
 from monban.store.audit import AuditQuery
@@ -234,7 +234,7 @@ async def test_one_notice_repeated_cannot_silence_another(member: Account, runti
     again = Outgoing.email("notice", "hanako@acme.example", "A contact was added", "...")
     for _ in range(5):
         await runtime.senders.send(again, origin)
-    with pytest.raises(SignInError) as refused:
+    with pytest.raises(CatalogueError) as refused:
         await runtime.senders.send(again, origin)
     assert refused.value.code == "SEND_LIMIT_REACHED"
     assert refused.value.detail["scope"] == "notice"

@@ -12,7 +12,7 @@ import pytest
 from monban.clock import FrozenClock
 from monban.config import Settings
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.notify.delivery import build_transports
 from monban.notify.outbox import Outbox
 from monban.notify.sms_http import HttpSmsSender
@@ -52,7 +52,7 @@ async def test_every_failure_is_service_unavailable(provider: SmsProvider, troub
     else:
         provider.stall_seconds, timeout = 0.5, 0.1
     caplog.set_level(logging.DEBUG)
-    with pytest.raises(SignInError) as raised:
+    with pytest.raises(CatalogueError) as raised:
         await sender(url, token, timeout).send_sms("+819012345678", TEXT)
     assert raised.value.code == "SERVICE_UNAVAILABLE"
     if trouble != "stalled":  # a stalled provider may still send it, late

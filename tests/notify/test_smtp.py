@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.notify.messages import code_email
 from monban.notify.smtp import SmtpSender
 from tests.factors.sms_provider import MailServer, free_port
@@ -35,21 +35,21 @@ async def test_logs_in_when_configured() -> None:
         await good.send_email("a@acme.example", "s", "b")
         bad = SmtpSender("127.0.0.1", mail.port, "no-reply@monban.example", "monban",
                          "guess", starttls=False)
-        with pytest.raises(SignInError) as raised:
+        with pytest.raises(CatalogueError) as raised:
             await bad.send_email("a@acme.example", "s", "b")
     assert raised.value.code == "SERVICE_UNAVAILABLE" and len(mail.messages) == 1
 
 
 async def test_starttls_required_but_not_offered() -> None:
     with MailServer.running() as mail:
-        with pytest.raises(SignInError) as raised:
+        with pytest.raises(CatalogueError) as raised:
             await SmtpSender("127.0.0.1", mail.port, "no-reply@monban.example",
                              starttls=True).send_email("a@acme.example", "s", "b")
     assert raised.value.code == "SERVICE_UNAVAILABLE" and mail.messages == []
 
 
 async def test_server_unreachable() -> None:
-    with pytest.raises(SignInError) as raised:
+    with pytest.raises(CatalogueError) as raised:
         await SmtpSender("127.0.0.1", free_port(), "no-reply@monban.example", starttls=False,
                          timeout=2).send_email("a@acme.example", "s", "b")
     assert raised.value.detail == {"channel": "email"}

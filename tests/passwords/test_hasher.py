@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.passwords.hasher import PasswordHasher
 from monban.passwords.rules import check_new_password
 
@@ -37,6 +37,6 @@ def test_nist_basics() -> None:
     assert check_new_password("a" * 64)
     for bad, rule in (("1234567", "min_length"), ("x" * 257, "max_length"),
                       (" " * 9, "blank")):
-        with pytest.raises(SignInError) as caught:
+        with pytest.raises(CatalogueError) as caught:
             check_new_password(bad)
         assert caught.value.detail["rule"] == rule

@@ -10,7 +10,7 @@ import pytest
 
 from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.passwords import policy
 from monban.passwords.blocklist import Identity, common_passwords, identity_field, is_common
 from monban.passwords.hasher import PasswordHasher
@@ -24,7 +24,7 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 def refused(password: str, settings: OrgSettings = DEFAULT, identity: Identity = NOBODY,
             only_factor: bool = False) -> dict[str, Any]:
-    with pytest.raises(SignInError) as caught:
+    with pytest.raises(CatalogueError) as caught:
         policy.check(password, settings, identity, only_factor=only_factor)
     assert caught.value.code == "PASSWORD_POLICY_VIOLATION"
     return caught.value.detail
@@ -36,7 +36,7 @@ def ok(password: str, settings: OrgSettings = DEFAULT, identity: Identity = NOBO
 
 
 def notes(detail: dict[str, Any], language: str) -> tuple[str, ...]:
-    return policy_notes(SignInError("PASSWORD_POLICY_VIOLATION", detail=detail), language)
+    return policy_notes(CatalogueError("PASSWORD_POLICY_VIOLATION", detail=detail), language)
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ async def test_history_compares_with_the_last_n_hashes(hasher: PasswordHasher) -
     hashes = [hasher.hash_now(p) for p in ("third one", "second one", "first one")]
     await policy.check_history("first one", hashes, hasher, 2)  # only the last two count
     await policy.check_history("third one", hashes, hasher, 0)
-    with pytest.raises(SignInError) as caught:
+    with pytest.raises(CatalogueError) as caught:
         await policy.check_history("second one", hashes, hasher, 2)
     assert caught.value.detail == {"rule": "history", "history": 2}
     assert notes(caught.value.detail, "en") == ("Don't reuse any of your last 2 passwords.",)
@@ -167,7 +167,7 @@ def test_min_age() -> None:
     policy.check_min_age(NOW - timedelta(hours=24), settings, NOW)
     policy.check_min_age(None, settings, NOW)
     policy.check_min_age(NOW, DEFAULT, NOW)
-    with pytest.raises(SignInError) as caught:
+    with pytest.raises(CatalogueError) as caught:
         policy.check_min_age(NOW - timedelta(hours=23), settings, NOW)
     detail = caught.value.detail
     assert detail == {"rule": "min_age", "min_age_hours": 24,
@@ -200,7 +200,7 @@ def test_every_rule_has_a_sentence_and_hints_follow_the_settings() -> None:
     assert set(RULE_NOTES) == {"min_length", "max_length", "blank", "classes",
                                "contains_identity", "blocklist", "history", "min_age"}
     assert notes({"rule": "unknown"}, "en") == ()
-    assert policy_notes(SignInError("INVALID_CREDENTIALS"), "en") == ()
+    assert policy_notes(CatalogueError("INVALID_CREDENTIALS"), "en") == ()
     plain = policy_hints(DEFAULT, False, "en")
     assert plain[0] == "Use at least 8 characters." and len(plain) == 3
     strict = OrgSettings(password_classes=["symbol"], password_history=5)

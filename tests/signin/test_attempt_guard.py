@@ -18,7 +18,7 @@ from monban.accounts.model import Account
 from monban.accounts.org_settings import DEFAULT_SETTINGS
 from monban.clock import FrozenClock
 from monban.config import Settings
-from monban.errors import CATALOGUE, ErrorCode, SignInError
+from monban.errors import CATALOGUE, CatalogueError, ErrorCode
 from monban.factors.totp import TotpFactor
 from monban.runtime import Runtime
 from monban.signin import lockout, passwordless
@@ -67,7 +67,7 @@ async def _exit_with(counters: Counters, clock: FrozenClock, error: BaseExceptio
 async def _refused(counters: Counters, clock: FrozenClock) -> str | None:
     try:
         await _exit_with(counters, clock, None)
-    except SignInError as error:
+    except CatalogueError as error:
         return error.code
     return None
 
@@ -81,7 +81,7 @@ def test_the_wrong_guesses_are_the_secrets() -> None:
 async def test_a_wrong_guess_is_counted(counters: Counters, clock: FrozenClock,
                                         code: ErrorCode) -> None:
     for _ in range(3):
-        await _exit_with(counters, clock, SignInError(code))
+        await _exit_with(counters, clock, CatalogueError(code))
     assert await _refused(counters, clock) == "SIGNIN_ATTEMPTS_EXCEEDED"
     assert await counters.locked_until(KEYS.source, clock.now()) is not None
     assert await counters.locked_until(KEYS.account, clock.now()) is None  # 3 of 100
@@ -92,7 +92,7 @@ async def test_a_wrong_guess_is_counted(counters: Counters, clock: FrozenClock,
 async def test_any_other_catalogue_error_releases_the_attempt(
         counters: Counters, clock: FrozenClock, code: ErrorCode) -> None:
     for _ in range(5):
-        await _exit_with(counters, clock, SignInError(code))
+        await _exit_with(counters, clock, CatalogueError(code))
     assert await _refused(counters, clock) is None
     slot = (await counters.take_attempts(
         [(KEYS.source, lockout.source_rule(SETTINGS))], clock.now()))[0]
@@ -110,10 +110,10 @@ async def test_a_non_catalogue_exception_releases_the_attempt_at_once(
 
 async def test_a_normal_exit_clears_the_counts(counters: Counters, clock: FrozenClock) -> None:
     for _ in range(2):
-        await _exit_with(counters, clock, SignInError("INVALID_CREDENTIALS"))
+        await _exit_with(counters, clock, CatalogueError("INVALID_CREDENTIALS"))
     await _exit_with(counters, clock, None)
     for _ in range(2):
-        await _exit_with(counters, clock, SignInError("INVALID_CREDENTIALS"))
+        await _exit_with(counters, clock, CatalogueError("INVALID_CREDENTIALS"))
     assert await _refused(counters, clock) is None  # 2 in a row, not 4
 
 
@@ -121,7 +121,7 @@ async def test_a_known_browser_is_held_by_its_own_count_only(counters: Counters,
                                                              clock: FrozenClock) -> None:
     browser = lockout.keys_for("acct-1", "203.0.113.9", "dev-1", True)
     for _ in range(3):
-        await _exit_with(counters, clock, SignInError("INVALID_OTP"), browser)
+        await _exit_with(counters, clock, CatalogueError("INVALID_OTP"), browser)
     assert await counters.locked_until(browser.source, clock.now()) is not None
     assert await counters.locked_until(KEYS.account, clock.now()) is None
     assert await _refused(counters, clock) is None  # the IP's own count is untouched
@@ -137,8 +137,8 @@ async def test_racing_wrong_guesses_never_pass_the_threshold(counters: Counters,
             async with lockout.attempt(counters, KEYS, SETTINGS, clock):
                 checked += 1
                 await asyncio.sleep(0)
-                raise SignInError("INVALID_OTP")
-        except SignInError as error:
+                raise CatalogueError("INVALID_OTP")
+        except CatalogueError as error:
             return error.code
 
     codes = await asyncio.gather(*(guess() for _ in range(100)))

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from monban.db.database import Database
 from monban.db.migrate import upgrade
 from monban.db.tables import audit_events
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.store.counters import LockRule
 from monban.store.redis_counters import RedisCounters, connect, from_ms, to_ms
 from tests.nodes import free_port
@@ -43,7 +43,7 @@ async def test_closed_refuses_every_operation(db: Database) -> None:
                  counters.record_failures([("k", RULE)], NOW),
                  counters.consume_daily("a", "2026-05-01", 5),
                  counters.clear_attempts("k")):
-        with pytest.raises(SignInError) as refused:
+        with pytest.raises(CatalogueError) as refused:
             await call
         assert refused.value.code == "SERVICE_UNAVAILABLE"
     with pytest.raises(RedisConnectionError):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from monban.accounts.model import Account
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.runtime import Runtime
 
 from .conftest import PASSWORD, BrowserFactory, page_text, signed_in
@@ -31,7 +31,7 @@ async def test_admin_page_refuses_twins_look_alikes_and_line_breaks(
                                           "display_name": "Jiro\r\nBcc: x@acme.example",
                                           "password": PASSWORD})
     assert broken.status_code == 400
-    with pytest.raises(SignInError):
+    with pytest.raises(CatalogueError):
         await runtime.directory.account("jiro@acme.example")
 
 

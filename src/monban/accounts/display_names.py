@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 MAX_LENGTH = 200
 _REFUSED = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cn"})
@@ -29,7 +29,7 @@ def check(raw: str) -> str:
     is refused too, not dropped)."""
     name = raw.strip()
     if not name or len(name) > MAX_LENGTH or any(_refused(ch) for ch in raw):
-        raise SignInError("INVALID_REQUEST", detail={"field": "display_name"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "display_name"})
     return name
 
 

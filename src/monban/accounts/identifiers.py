@@ -33,7 +33,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from monban.accounts.confusables import deceptive
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 Kind = Literal["email", "phone", "username"]
 KINDS: tuple[Kind, ...] = ("email", "phone", "username")
@@ -54,7 +54,7 @@ def normalise_email(raw: str) -> str:
     try:
         result = validate_email(_nfkc(raw).strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise SignInError("INVALID_EMAIL") from exc
+        raise CatalogueError("INVALID_EMAIL") from exc
     # lowercasing may leave a string NFKC changes again (e.g. a capital with a combining mark)
     return _nfkc(f"{result.local_part}@{result.domain}".lower())
 
@@ -64,9 +64,9 @@ def normalise_phone(raw: str) -> str:
     try:
         number = phonenumbers.parse(_nfkc(raw).strip(), None)
     except phonenumbers.NumberParseException as exc:
-        raise SignInError("INVALID_PHONE_NUMBER") from exc
+        raise CatalogueError("INVALID_PHONE_NUMBER") from exc
     if not phonenumbers.is_valid_number(number):
-        raise SignInError("INVALID_PHONE_NUMBER")
+        raise CatalogueError("INVALID_PHONE_NUMBER")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -77,7 +77,7 @@ def _fold_username(raw: str) -> str:
 def normalise_username(raw: str) -> str:
     value = _fold_username(raw)
     if not _USERNAME.match(value):
-        raise SignInError("INVALID_REQUEST", detail={"field": "username"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "username"})
     return value
 
 
@@ -96,13 +96,13 @@ def admit(kind: Kind, raw: str) -> str:
     if kind == "username":
         folded = _fold_username(raw)
         if deceptive(folded):
-            raise SignInError("IDENTIFIER_NOT_ALLOWED", detail={"field": kind})
+            raise CatalogueError("IDENTIFIER_NOT_ALLOWED", detail={"field": kind})
         return normalise_username(raw)
     value = normalise(kind, raw)
     if kind == "email":
         local, _, domain = value.rpartition("@")
         if any(deceptive(part) for part in (local, *domain.split("."))):
-            raise SignInError("IDENTIFIER_NOT_ALLOWED", detail={"field": kind})
+            raise CatalogueError("IDENTIFIER_NOT_ALLOWED", detail={"field": kind})
     return value
 
 
@@ -118,7 +118,7 @@ def classify(raw: str) -> Identifier | None:
         if text.startswith("+") or text.replace("-", "").replace(" ", "").isdigit():
             return Identifier("phone", normalise_phone(text))
         return Identifier("username", normalise_username(text))
-    except SignInError:
+    except CatalogueError:
         return None
 
 

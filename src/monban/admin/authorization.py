@@ -28,7 +28,7 @@ from enum import StrEnum
 from sqlalchemy import Connection
 
 from monban.accounts.model import Account, Role
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.store import accounts
 
 RANK = {Role.MEMBER: 0, Role.SUPPORT: 1, Role.ADMIN: 2, Role.OWNER: 3}
@@ -138,10 +138,10 @@ def _permitted(actor: Account | None, action: Action, target: Target) -> None:
         return
     member = target.member
     if member is not None and member.id == actor.id:
-        raise SignInError("PERMISSION_DENIED")
+        raise CatalogueError("PERMISSION_DENIED")
     if member is not None and member.is_superadmin:
         if not actor.is_superadmin or action in CREDENTIAL_ACTS:
-            raise SignInError("PERMISSION_DENIED")
+            raise CatalogueError("PERMISSION_DENIED")
         return
     if actor.is_superadmin:
         return
@@ -149,18 +149,18 @@ def _permitted(actor: Account | None, action: Action, target: Target) -> None:
     org_id = member.org_id if member is not None else target.org_id
     if (least is None or org_id is None or actor.org_id != org_id or actor.role is None
             or RANK[actor.role] < RANK[least]):
-        raise SignInError("PERMISSION_DENIED")
+        raise CatalogueError("PERMISSION_DENIED")
     mine = RANK[actor.role]
     if member is not None:
         theirs = RANK[member.role or Role.MEMBER]
         peer_owners = actor.role == Role.OWNER == member.role and action in OWNER_ON_OWNER
         if theirs >= mine and not peer_owners:
-            raise SignInError("PERMISSION_DENIED")
+            raise CatalogueError("PERMISSION_DENIED")
     if target.new_role is not None and target.new_role != Role.OWNER \
             and RANK[target.new_role] >= mine:
-        raise SignInError("PERMISSION_DENIED")
+        raise CatalogueError("PERMISSION_DENIED")
     if target.new_role == Role.OWNER and actor.role != Role.OWNER:
-        raise SignInError("PERMISSION_DENIED")
+        raise CatalogueError("PERMISSION_DENIED")
 
 
 def authorize_stored(conn: Connection, actor_id: str | None, action: Action,
@@ -171,14 +171,14 @@ def authorize_stored(conn: Connection, actor_id: str | None, action: Action,
     if actor_id is not None:
         actor = accounts.get(conn, actor_id)
         if actor is None or actor.disabled:
-            raise SignInError("PERMISSION_DENIED")
+            raise CatalogueError("PERMISSION_DENIED")
     authorize(actor, action, target)
 
 
 def allowed(actor: Account | None, action: Action, target: Target) -> bool:
     try:
         authorize(actor, action, target)
-    except SignInError:
+    except CatalogueError:
         return False
     return True
 
@@ -203,4 +203,4 @@ def removes_owner(action: Action, target: Target) -> bool:
 
 def _last_owner(action: Action, target: Target) -> None:
     if removes_owner(action, target) and target.other_owners == 0:
-        raise SignInError("LAST_OWNER")
+        raise CatalogueError("LAST_OWNER")

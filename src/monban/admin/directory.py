@@ -21,7 +21,7 @@ from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
 from monban.admin.authorization import Action, Target, authorize_stored, removes_owner
 from monban.clock import Clock
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.network.ip_rules import parse_rule
 from monban.passwords.blocklist import Identity
 from monban.passwords.hasher import PasswordHasher
@@ -44,7 +44,7 @@ class Directory:
     async def create_org(self, name: str, slug: str, actor_id: str | None = None) -> Org:
         slug = slug.strip().lower()
         if not _SLUG.match(slug) or not name.strip():
-            raise SignInError("INVALID_REQUEST", detail={"field": "slug"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "slug"})
         org = Org(id=new_id(), name=name.strip()[:200], slug=slug, settings=OrgSettings(),
                   created_at=self._clock.now())
         await self._db.run(_insert_org, org, actor_id)
@@ -53,7 +53,7 @@ class Directory:
     async def org(self, key: str) -> Org:
         found = await self._db.run(orgs.get_by_slug_or_id, key, write=False)
         if found is None:
-            raise SignInError("NOT_FOUND", detail={"org": key[:64]})
+            raise CatalogueError("NOT_FOUND", detail={"org": key[:64]})
         return found
 
     async def list_orgs(self) -> Sequence[Org]:
@@ -65,7 +65,7 @@ class Directory:
         try:
             settings = OrgSettings.model_validate(merged)
         except ValueError as exc:
-            raise SignInError("INVALID_REQUEST", detail={"fields": sorted(changes)}) from exc
+            raise CatalogueError("INVALID_REQUEST", detail={"fields": sorted(changes)}) from exc
         await self._db.run(_save_settings, org, settings, sorted(changes), actor_id,
                            self._clock.now())
         return settings
@@ -85,9 +85,9 @@ class Directory:
         superadmin: bool = False, actor_id: str | None = None,
     ) -> Account:
         if not (email or phone or username):
-            raise SignInError("INVALID_REQUEST", detail={"field": "identifier"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "identifier"})
         if language not in LANGUAGES:
-            raise SignInError("INVALID_REQUEST", detail={"field": "language"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "language"})
         _check_timezone(timezone)
         email = admit("email", email) if email else None
         phone = admit("phone", phone) if phone else None
@@ -114,7 +114,7 @@ class Directory:
         """By id, email, mobile number or username."""
         found = await self._db.run(_find_account, key, write=False)
         if found is None:
-            raise SignInError("NOT_FOUND", detail={"account": "?"})
+            raise CatalogueError("NOT_FOUND", detail={"account": "?"})
         return found
 
     async def members(self, org: Org | None) -> Sequence[Account]:
@@ -141,16 +141,17 @@ class Directory:
             return account
         allowed = {"display_name", "language", "timezone", "disabled", "role"}
         if set(changes) - allowed:
-            raise SignInError("INVALID_REQUEST", detail={"fields": sorted(set(changes) - allowed)})
+            raise CatalogueError("INVALID_REQUEST",
+                                 detail={"fields": sorted(set(changes) - allowed)})
         if "language" in changes and changes["language"] not in LANGUAGES:
-            raise SignInError("INVALID_REQUEST", detail={"field": "language"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "language"})
         if "timezone" in changes:
             _check_timezone(changes["timezone"])
         if "display_name" in changes:
             changes["display_name"] = display_names.check(str(changes["display_name"]))
         if "role" in changes:
             if account.org_id is None:
-                raise SignInError("INVALID_REQUEST", detail={"field": "role"})
+                raise CatalogueError("INVALID_REQUEST", detail={"field": "role"})
             changes["role"] = Role(changes["role"])
         updated = replace(account, **changes)
         stored = {k: (v.value if isinstance(v, Role) else v) for k, v in changes.items()}
@@ -165,7 +166,7 @@ class Directory:
         changes: dict[str, Any] = {kind: normal}
         updated = replace(account, **changes)
         if not (updated.email or updated.phone or updated.username):
-            raise SignInError("INVALID_REQUEST", detail={"field": "identifier"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "identifier"})
         await self._db.run(_update_account, account, changes, actor_id,
                            self._clock.now())
         return updated
@@ -188,7 +189,7 @@ class Directory:
         removed = await self._db.run(_remove_rule, scope, owner_id, rule_id, actor_id,
                                      self._clock.now())
         if not removed:
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
 
     # Audit -----------------------------------------------------------------------------
     async def audit(self, query: audit.AuditQuery) -> Sequence[audit.AuditEvent]:
@@ -199,7 +200,7 @@ def _check_timezone(name: str) -> None:
     try:
         OrgSettings(timezone=name)
     except ValueError as exc:
-        raise SignInError("INVALID_REQUEST", detail={"field": "timezone"}) from exc
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "timezone"}) from exc
 
 
 def _event(conn: Connection, event: str, at: Any, actor_id: str | None, **fields: Any) -> None:
@@ -213,7 +214,7 @@ def _authorized_on(conn: Connection, actor_id: str | None, action: Action, membe
     owners are counted (and locked) when the act could remove an owner."""
     member = accounts.get(conn, member_id)
     if member is None:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     target = Target.of(member, new_role)
     if member.org_id is not None and removes_owner(action, target):
         target = Target.of(member, new_role, accounts.other_owners(conn, member.org_id,
@@ -252,7 +253,7 @@ def _save_settings(conn: Connection, org: Org, settings: OrgSettings, fields: li
 def _insert_account(conn: Connection, account: Account, actor_id: str | None,
                     superadmin: bool) -> None:
     if actor_id is not None and superadmin:
-        raise SignInError("PERMISSION_DENIED")  # superadmins are made at the command line
+        raise CatalogueError("PERMISSION_DENIED")  # superadmins are made at the command line
     if account.org_id is None:
         authorize_stored(conn, actor_id, Action.CREATE_PERSONAL_ACCOUNT, Target())
     else:

@@ -23,30 +23,26 @@ from monban.api.models import (
     UpdateMember,
 )
 from monban.api.views import account_view, audit_view, org_view, rule_view, session_view
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
-from monban.runtime import Runtime
+from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
 from monban.store.audit import AuditQuery
 
 router = APIRouter(prefix="/api/v1", tags=["administration"])
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
 
 async def _org(request: Request, key: str, actor: Account, action: Action) -> Org:
-    org = await _runtime(request).directory.org(key)
+    org = await runtime_of(request).directory.org(key)
     authorize(actor, action, Target(org.id))
     return org
 
 
 async def _member(request: Request, org: Org, account_id: str) -> Account:
-    account = await _runtime(request).directory.account(account_id)
+    account = await runtime_of(request).directory.account(account_id)
     if account.org_id != org.id:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return account
 
 
@@ -54,13 +50,13 @@ def _role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError as exc:
-        raise SignInError("INVALID_REQUEST", detail={"field": "role"}) from exc
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "role"}) from exc
 
 
 @router.post("/orgs", status_code=201)
 async def create_org(body: NewOrg, request: Request,
                      auth: Authenticated = Depends(current_session)) -> Any:
-    org = await _runtime(request).directory.create_org(body.name, body.slug, auth.account.id)
+    org = await runtime_of(request).directory.create_org(body.name, body.slug, auth.account.id)
     return {"org": org_view(org)}
 
 
@@ -68,7 +64,7 @@ async def create_org(body: NewOrg, request: Request,
 async def get_org(org_key: str, request: Request,
                   auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
-    domains = await _runtime(request).directory.domains(org)
+    domains = await runtime_of(request).directory.domains(org)
     return {"org": {**org_view(org), "domains": domains}}
 
 
@@ -76,7 +72,7 @@ async def get_org(org_key: str, request: Request,
 async def update_settings(org_key: str, body: OrgSettingsPatch, request: Request,
                           auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.CHANGE_SETTINGS)
-    settings = await _runtime(request).directory.update_settings(org, body.changes(),
+    settings = await runtime_of(request).directory.update_settings(org, body.changes(),
                                                                  auth.account.id)
     return {"settings": settings.model_dump()}
 
@@ -85,7 +81,7 @@ async def update_settings(org_key: str, body: OrgSettingsPatch, request: Request
 async def add_domain(org_key: str, body: NewDomain, request: Request,
                      auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.CHANGE_SETTINGS)
-    await _runtime(request).directory.add_domain(org, body.domain, auth.account.id)
+    await runtime_of(request).directory.add_domain(org, body.domain, auth.account.id)
     return {"added": body.domain.lower()}
 
 
@@ -93,7 +89,7 @@ async def add_domain(org_key: str, body: NewDomain, request: Request,
 async def members(org_key: str, request: Request,
                   auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
-    found = await _runtime(request).directory.members(org)
+    found = await runtime_of(request).directory.members(org)
     return {"members": [account_view(a) for a in found]}
 
 
@@ -102,7 +98,7 @@ async def add_member(org_key: str, body: NewAccount, request: Request,
                      auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
     role = _role(body.role)
-    account = await _runtime(request).directory.create_account(
+    account = await runtime_of(request).directory.create_account(
         display_name=body.display_name, email=body.email, phone=body.phone,
         username=body.username, password=body.password, org=org, role=role,
         language=body.language, timezone=body.timezone, actor_id=auth.account.id)
@@ -117,7 +113,7 @@ async def update_member(org_key: str, account_id: str, body: UpdateMember, reque
     changes = body.changes()
     if "role" in changes:
         changes["role"] = _role(changes["role"])
-    updated = await _runtime(request).directory.update_account(
+    updated = await runtime_of(request).directory.update_account(
         member, actor_id=auth.account.id, **changes)
     return {"account": account_view(updated)}
 
@@ -128,7 +124,7 @@ async def set_member_password(org_key: str, account_id: str, body: SetPassword,
                               auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
     member = await _member(request, org, account_id)
-    await _runtime(request).directory.set_password(member, body.password, auth.account.id,
+    await runtime_of(request).directory.set_password(member, body.password, auth.account.id,
                                                    end_sessions=body.end_sessions)
     return {"changed": True}
 
@@ -138,7 +134,7 @@ async def member_sessions(org_key: str, account_id: str, request: Request,
                           auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
     member = await _member(request, org, account_id)
-    live = await _runtime(request).sessions.list_live(member, org.settings)
+    live = await runtime_of(request).sessions.list_live(member, org.settings)
     return {"sessions": [session_view(s) for s in live]}
 
 
@@ -148,9 +144,9 @@ async def end_member_session(org_key: str, account_id: str, session_id: str,
                              auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
     member = await _member(request, org, account_id)
-    if not await _runtime(request).sessions.end(member, session_id, auth.account,
+    if not await runtime_of(request).sessions.end(member, session_id, auth.account,
                                                 str(request_info(request).ip)):
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return {"ended": True}
 
 
@@ -159,7 +155,7 @@ async def end_member_sessions(org_key: str, account_id: str, request: Request,
                               auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
     member = await _member(request, org, account_id)
-    count = await _runtime(request).sessions.end_others(member, None, auth.account,
+    count = await runtime_of(request).sessions.end_others(member, None, auth.account,
                                                         str(request_info(request).ip))
     return {"ended": count}
 
@@ -168,7 +164,7 @@ async def end_member_sessions(org_key: str, account_id: str, request: Request,
 async def org_rules(org_key: str, request: Request,
                     auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
-    rules = await _runtime(request).directory.ip_rules("org", org.id)
+    rules = await runtime_of(request).directory.ip_rules("org", org.id)
     return {"allowed_ips": [rule_view(r) for r in rules],
             "your_ip": str(request_info(request).ip)}
 
@@ -178,7 +174,7 @@ async def add_org_rule(org_key: str, body: NewIpRule, request: Request,
                        auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.MANAGE_IP_RULES)
     cidr = str(request_info(request).ip) if body.cidr == "current" else body.cidr
-    rule = await _runtime(request).directory.add_ip_rule("org", org.id, cidr, body.name,
+    rule = await runtime_of(request).directory.add_ip_rule("org", org.id, cidr, body.name,
                                                          auth.account.id)
     return {"allowed_ip": rule_view(rule)}
 
@@ -187,7 +183,7 @@ async def add_org_rule(org_key: str, body: NewIpRule, request: Request,
 async def remove_org_rule(org_key: str, rule_id: str, request: Request,
                           auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.MANAGE_IP_RULES)
-    await _runtime(request).directory.remove_ip_rule("org", org.id, rule_id, auth.account.id)
+    await runtime_of(request).directory.remove_ip_rule("org", org.id, rule_id, auth.account.id)
     return {"removed": True}
 
 
@@ -198,7 +194,7 @@ async def org_audit(org_key: str, request: Request, account: str | None = None,
                     limit: int = 100, auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_AUDIT)
     account_id = (await _member(request, org, account)).id if account else None
-    events = await _runtime(request).directory.audit(AuditQuery(
+    events = await runtime_of(request).directory.audit(AuditQuery(
         org_id=org.id, account_id=account_id, code=code, flow_id=flow, since=since,
         until=until, limit=max(1, min(limit, 1000))))
     return {"events": [audit_view(e) for e in events]}
@@ -208,7 +204,7 @@ async def org_audit(org_key: str, request: Request, account: str | None = None,
 async def create_personal_account(body: NewAccount, request: Request,
                                   auth: Authenticated = Depends(current_session)) -> Any:
     """A personal account (outside any org); superadmins only."""
-    account = await _runtime(request).directory.create_account(
+    account = await runtime_of(request).directory.create_account(
         display_name=body.display_name, email=body.email, phone=body.phone,
         username=body.username, password=body.password, language=body.language,
         timezone=body.timezone, actor_id=auth.account.id)

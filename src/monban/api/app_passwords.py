@@ -9,24 +9,20 @@ from fastapi import APIRouter, Depends, Request
 from monban.api.auth import current_session
 from monban.api.models import NewAppPassword
 from monban.api.views import app_password_view
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
-from monban.runtime import Runtime
+from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
 
 router = APIRouter(prefix="/api/v1/me/app-passwords", tags=["mail clients"])
 
-
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
 
 
 @router.get("")
 async def list_app_passwords(request: Request,
                              auth: Authenticated = Depends(current_session)) -> Any:
     """Live app passwords (names and last use; never the passwords)."""
-    found = await _runtime(request).app_passwords.list(auth.account)
+    found = await runtime_of(request).app_passwords.list(auth.account)
     return {"app_passwords": [app_password_view(p) for p in found]}
 
 
@@ -35,7 +31,7 @@ async def create_app_password(body: NewAppPassword, request: Request,
                               auth: Authenticated = Depends(current_session)) -> Any:
     """A new app password for a mail client, after the account password is proved again.
     `password` is in this answer only: it is stored as a keyed hash and never shown again."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     info = request_info(request)
     await runtime.signin.reauthenticate(auth.account, auth.settings, body.current_password,
                                         info)
@@ -47,8 +43,8 @@ async def create_app_password(body: NewAppPassword, request: Request,
 @router.delete("/{password_id}")
 async def revoke_app_password(password_id: str, request: Request,
                               auth: Authenticated = Depends(current_session)) -> Any:
-    revoked = await _runtime(request).app_passwords.revoke(
+    revoked = await runtime_of(request).app_passwords.revoke(
         auth.account, password_id, actor_id=auth.account.id, ip=str(request_info(request).ip))
     if not revoked:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return {"revoked": True}

@@ -6,16 +6,16 @@ from __future__ import annotations
 from fastapi import Request
 
 from monban.edge import cookies, csrf
+from monban.edge.app_runtime import runtime_of
 from monban.edge.error_json import ACCOUNT_LANGUAGE
-from monban.errors import SignInError
-from monban.runtime import Runtime
+from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 async def current_session(request: Request) -> Authenticated:
-    runtime: Runtime = request.app.state.runtime
+    runtime = runtime_of(request)
     header = request.headers.get("authorization", "")
     if header[:7].lower() == "bearer ":
         token: str | None = header[7:].strip()
@@ -24,10 +24,10 @@ async def current_session(request: Request) -> Authenticated:
         token = cookies.read(request, cookies.SESSION)
         by_cookie = True
     if not token:
-        raise SignInError("SIGNIN_REQUIRED")
+        raise CatalogueError("SIGNIN_REQUIRED")
     auth = await runtime.sessions.authenticate(token)
     if auth is None:
-        raise SignInError("SESSION_EXPIRED")
+        raise CatalogueError("SESSION_EXPIRED")
     request.scope[ACCOUNT_LANGUAGE] = auth.account.language
     if by_cookie and request.method not in SAFE_METHODS:
         csrf.check(request, request.headers.get(csrf.HEADER))

@@ -32,12 +32,12 @@ from monban.devices import signature
 from monban.devices.qr_signin import QrSignInService
 from monban.devices.service import Caller, DeviceRequest, DeviceService
 from monban.devices.setup import channel
+from monban.edge.app_runtime import runtime_of
 from monban.edge.error_json import ACCOUNT_LANGUAGE
 from monban.edge.request_facts import flow_binder, request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import FactorContext
 from monban.notify.fanout import KEEPALIVE_SECONDS
-from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 from monban.signin.request_info import RequestInfo
 from monban.store.devices import Device
@@ -47,18 +47,14 @@ router = APIRouter(tags=["Monban Authenticator"])
 SIGNED = {"description": "Signed by the device key (see the tag's description)."}
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
 
 def _devices(request: Request) -> DeviceService:
-    service: DeviceService = _runtime(request).authenticator
+    service: DeviceService = runtime_of(request).authenticator
     return service
 
 
 def _qr(request: Request) -> QrSignInService:
-    service: QrSignInService = _runtime(request).qr_signin
+    service: QrSignInService = runtime_of(request).qr_signin
     return service
 
 
@@ -186,7 +182,7 @@ async def answer(challenge_id: str, body: Answer, request: Request,
     (later ones: FLOW_EXPIRED; after expiry: PUSH_TIMED_OUT). A number that is not the one
     shown in the browser is refused and counts as a failed attempt."""
     if body.number is None and not body.deny:
-        raise SignInError("INVALID_REQUEST", detail={"field": "number"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "number"})
     result = await _devices(request).answer(caller, challenge_id, body.number, body.deny,
                                             str(request_info(request).ip))
     return {"result": result}
@@ -232,16 +228,16 @@ async def set_restriction(body: Restriction, request: Request,
 
 @router.get("/api/v1/authenticator/sessions", responses={200: SIGNED})
 async def sessions(request: Request, caller: Caller = Depends(signed_device)) -> Any:
-    live = await _runtime(request).sessions.list_live(caller.account, caller.settings)
+    live = await runtime_of(request).sessions.list_live(caller.account, caller.settings)
     return {"sessions": [session_view(s) for s in live]}
 
 
 @router.delete("/api/v1/authenticator/sessions/{session_id}", responses={200: SIGNED})
 async def end_session(session_id: str, request: Request,
                       caller: Caller = Depends(signed_device)) -> Any:
-    if not await _runtime(request).sessions.end(caller.account, session_id[:100],
+    if not await runtime_of(request).sessions.end(caller.account, session_id[:100],
                                                 caller.account, str(request_info(request).ip)):
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return {"ended": True}
 
 
@@ -258,8 +254,8 @@ async def new_link(body: NewLink, request: Request,
     The same as enrolling the "push" factor."""
     info = request_info(request)
     ctx = FactorContext(account=auth.account, settings=auth.settings, request=info,
-                        now=_runtime(request).clock.now(), origin=_origin(request))
-    enrollment = await _runtime(request).factors.enroll(ctx, "push", body.name, {})
+                        now=runtime_of(request).clock.now(), origin=_origin(request))
+    enrollment = await runtime_of(request).factors.enroll(ctx, "push", body.name, {})
     return JSONResponse({"link": {"id": enrollment.id, **enrollment.display,
                                   "expires_at": enrollment.expires_at.isoformat()
                                   if enrollment.expires_at else None}},
@@ -267,7 +263,7 @@ async def new_link(body: NewLink, request: Request,
 
 
 def _origin(request: Request) -> str:
-    base = _runtime(request).settings.base_url.rstrip("/")
+    base = runtime_of(request).settings.base_url.rstrip("/")
     return base or request_info(request).origin
 
 
@@ -339,12 +335,12 @@ async def lift_restriction(org_key: str, account_id: str, request: Request,
                            auth: Authenticated = Depends(current_session)) -> Any:
     """Turn a member's sign-in restriction off (their authenticator devices are lost):
     support or an org admin, after checking who asks. Audited with the actor."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     org = await runtime.directory.org(org_key)
     authorize(auth.account, Action.READ_ORG, Target(org.id))
     member = await runtime.directory.account(account_id)
     if member.org_id != org.id:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     changed = await _devices(request).set_restriction(member, False, auth.account.id,
                                                       str(request_info(request).ip))
     return {"restricted": False, "changed": changed}

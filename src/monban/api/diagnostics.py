@@ -16,10 +16,10 @@ from monban.api.auth import current_session
 from monban.diagnostics import Diagnostics
 from monban.diagnostics import Query as Diagnosis
 from monban.diagnostics.report import as_dict
+from monban.edge.app_runtime import runtime_of
 from monban.edge.error_json import language_for
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
-from monban.runtime import Runtime
+from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
 
 router = APIRouter(prefix="/api/v1", tags=["diagnostics"])
@@ -38,10 +38,6 @@ class TakeFix(BaseModel):
     """For raise_* fixes: the new limit (default: the one offered; 0 = no limit)."""
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
 
 @router.get("/orgs/{org_key}/diagnose")
 async def diagnose(org_key: str, request: Request, account: str | None = None,
@@ -53,17 +49,17 @@ async def diagnose(org_key: str, request: Request, account: str | None = None,
     """A member's attempts (`account`: email, mobile number, username or id; with `since` and
     `until`), or one flow's (`flow`), or one attempt (`event`), newest first; each failure
     explained: the policy that decided, the values it used, who can fix it, the fixes."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     org = await runtime.directory.org(org_key[:64])
     authorize(auth.account, Action.READ_AUDIT, Target(org.id))
     account_id = None
     if account:
         member = await runtime.directory.account(account[:320])
         if member.org_id != org.id:
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
         account_id = member.id
     if not (account_id or flow or event):
-        raise SignInError("INVALID_REQUEST", detail={"field": "account"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "account"})
     report = await Diagnostics(runtime).report(Diagnosis(
         account_id=account_id, flow_id=flow, event_id=event, org_id=org.id, since=since,
         until=until, limit=limit))
@@ -76,7 +72,7 @@ async def take_fix(org_key: str, body: TakeFix, request: Request,
                    auth: Authenticated = Depends(current_session)) -> Any:
     """Take one of a failed attempt's fixes, as offered now (PERMISSION_DENIED when the
     caller's role may not; NOT_FOUND when it is no longer needed)."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     org = await runtime.directory.org(org_key[:64])
     authorize(auth.account, Action.READ_AUDIT, Target(org.id))
     result = await Diagnostics(runtime).apply(body.event, body.fix, auth.account,

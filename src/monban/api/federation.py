@@ -15,11 +15,11 @@ from monban.api.flow_token import FLOW_TOKEN
 from monban.api.models import Strict
 from monban.api.views import account_view, second_step_view, session_view
 from monban.edge import cookies
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import flow_binder, request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.federation.provider import Provider
 from monban.federation.service import API, LINK, Finished, Linked, Redirect
-from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 from monban.signin.second_step import SecondStepRequired
 from monban.store.federated_links import Link
@@ -27,10 +27,6 @@ from monban.store.federated_links import Link
 router = APIRouter(tags=["federated sign-in"])
 NO_STORE = {"Cache-Control": "no-store"}
 
-
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
 
 
 class StartFederated(Strict):
@@ -83,7 +79,7 @@ def _redirect_view(started: Redirect, request: Request) -> dict[str, Any]:
 @router.get("/api/v1/signin/providers")
 async def providers(request: Request) -> Any:
     """The server-wide providers a sign-in page offers ("Sign in with …")."""
-    found = await _runtime(request).federation.buttons()
+    found = await runtime_of(request).federation.buttons()
     return {"providers": [p.public() for p in found]}
 
 
@@ -93,7 +89,7 @@ async def start(body: StartFederated, request: Request) -> Any:
     provider redirects back to Monban's callback URL with `code`, `state` (= `flow_id`) and
     `iss`; post those to /api/v1/signin/federated/callback with the `X-Flow-Token` header
     set to `flow_token` (only the starter can finish: a stolen `state` finds no flow)."""
-    started = await _runtime(request).federation.start(
+    started = await runtime_of(request).federation.start(
         body.provider, request_info(request), via=API, keep_signed_in=body.keep_signed_in)
     return JSONResponse(_redirect_view(started, request), status_code=201,
                         headers=NO_STORE)
@@ -104,7 +100,7 @@ async def callback(body: ProviderAnswer, request: Request) -> Any:
     """The provider's answer: signed in (token + session), a second step to do, or a
     catalogue error (FEDERATED_EMAIL_CONFLICT with `detail.fixes`, FEDERATED_LINK_REQUIRED,
     ACCOUNT_NOT_FOUND, FEDERATED_RESPONSE_INVALID, …)."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     outcome = await runtime.federation.finish(
         state=body.state, code=body.code, iss=body.iss, error=body.error,
         request=request_info(request), via=API)
@@ -124,7 +120,7 @@ async def callback(body: ProviderAnswer, request: Request) -> Any:
 # Linked accounts ------------------------------------------------------------------------
 @router.get("/api/v1/me/linked-accounts", tags=["my account"])
 async def linked(request: Request, auth: Authenticated = Depends(current_session)) -> Any:
-    links = await _runtime(request).federation.links(auth.account)
+    links = await runtime_of(request).federation.links(auth.account)
     return {"linked_accounts": [link_view(link, provider) for link, provider in links]}
 
 
@@ -134,7 +130,7 @@ async def link(body: StartFederated, request: Request,
                auth: Authenticated = Depends(current_session)) -> Any:
     """Link a provider to this (signed-in) account: send the person to `authorization_url`,
     then post the provider's answer to /api/v1/me/linked-accounts/callback."""
-    started = await _runtime(request).federation.start(
+    started = await runtime_of(request).federation.start(
         body.provider, request_info(request), via=API, purpose=LINK, account=auth.account)
     return JSONResponse(_redirect_view(started, request), status_code=201,
                         headers=NO_STORE)
@@ -143,11 +139,11 @@ async def link(body: StartFederated, request: Request,
 @router.post("/api/v1/me/linked-accounts/callback", tags=["my account"], dependencies=[FLOW_TOKEN])
 async def link_callback(body: ProviderAnswer, request: Request,
                         auth: Authenticated = Depends(current_session)) -> Any:
-    outcome = await _runtime(request).federation.finish(
+    outcome = await runtime_of(request).federation.finish(
         state=body.state, code=body.code, iss=body.iss, error=body.error,
         request=request_info(request), via=API, account=auth.account)
     if not isinstance(outcome, Linked):
-        raise SignInError("FLOW_EXPIRED")
+        raise CatalogueError("FLOW_EXPIRED")
     return {"linked_account": link_view(outcome.link, outcome.provider)}
 
 
@@ -155,7 +151,7 @@ async def link_callback(body: ProviderAnswer, request: Request,
 async def unlink(link_id: str, request: Request,
                  auth: Authenticated = Depends(current_session)) -> Any:
     """Unlink: refused with LAST_SIGNIN_METHOD when it is the only way to sign in."""
-    await _runtime(request).federation.unlink(auth.account, link_id)
+    await runtime_of(request).federation.unlink(auth.account, link_id)
     return {"unlinked": True}
 
 
@@ -165,7 +161,7 @@ async def list_providers(request: Request, org: str | None = None,
                          auth: Authenticated = Depends(current_session)) -> Any:
     """Superadmins: every provider, or with `org` the ones that org can use. Org admins:
     `org` is required (server-wide ones and the org's own)."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     if org is None:
         authorize(auth.account, Action.MANAGE_IDENTITY_PROVIDERS, Target())
         found = await runtime.federation.registry.everything()
@@ -181,7 +177,7 @@ async def add_provider(body: NewProvider, request: Request,
                        auth: Authenticated = Depends(current_session)) -> Any:
     """A preset (google, microsoft, apple, linkedin, yahoo, slack, facebook, x) or a generic
     OIDC provider by `issuer`. With `org`: that org's own IdP (org admins may add those)."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     org_id = None
     if body.org is not None:
         target = await runtime.directory.org(body.org)
@@ -200,7 +196,7 @@ async def add_provider(body: NewProvider, request: Request,
 @router.delete("/api/v1/admin/identity-providers/{slug}", tags=["admin"])
 async def remove_provider(slug: str, request: Request,
                           auth: Authenticated = Depends(current_session)) -> Any:
-    registry = _runtime(request).federation.registry
+    registry = runtime_of(request).federation.registry
     provider = await registry.get(slug[:64])
     authorize(auth.account, Action.MANAGE_IDENTITY_PROVIDERS, Target(provider.org_id))
     await registry.remove(provider, auth.account.id)

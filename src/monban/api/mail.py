@@ -19,7 +19,8 @@ from urllib.parse import unquote
 from fastapi import APIRouter, Request, Response
 
 from monban.api.models import MailLoginCheck
-from monban.errors import SignInError, message
+from monban.edge.app_runtime import runtime_of
+from monban.errors import CatalogueError, message
 from monban.mail.protocols import protocol_of
 from monban.runtime import Runtime
 from monban.signin.request_info import RequestInfo
@@ -29,21 +30,17 @@ TOKEN_HEADER = "x-monban-mail-token"  # noqa: S105 - a header name
 RETRY_WAIT_SECONDS = "3"
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
 
 def _check_caller(request: Request) -> Runtime:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     expected = runtime.settings.mail_auth_token
     if not expected:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     header = request.headers.get("authorization", "")
     given = header[7:].strip() if header[:7].lower() == "bearer " else request.headers.get(
         TOKEN_HEADER, "")
     if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise SignInError("PERMISSION_DENIED")
+        raise CatalogueError("PERMISSION_DENIED")
     return runtime
 
 
@@ -51,7 +48,7 @@ def _client(raw: str, protocol: str) -> RequestInfo:
     try:
         ip = ip_address(raw.strip())
     except ValueError:
-        raise SignInError("INVALID_REQUEST", detail={"field": "client_ip"}) from None
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "client_ip"}) from None
     return RequestInfo(ip=ip, user_agent=f"mail client ({protocol})")
 
 
@@ -63,7 +60,7 @@ async def check_mail_login(body: MailLoginCheck, request: Request) -> Any:
     runtime = _check_caller(request)
     protocol = protocol_of(body.protocol)
     if protocol is None:
-        raise SignInError("INVALID_REQUEST", detail={"field": "protocol"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "protocol"})
     login = await runtime.mail_logins.check(body.username, body.password, protocol,
                                             _client(body.client_ip, protocol))
     account = login.account
@@ -84,19 +81,19 @@ async def nginx_auth(request: Request) -> Response:
                "pop3": runtime.settings.mail_backend_pop3,
                "smtp": runtime.settings.mail_backend_smtp}.get(protocol or "", "")
     if protocol is None or not backend or headers.get("auth-method", "plain") != "plain":
-        return _refusal(SignInError("INVALID_REQUEST"), retry=False)
+        return _refusal(CatalogueError("INVALID_REQUEST"), retry=False)
     try:
         client = _client(headers.get("client-ip", ""), protocol)
         await runtime.mail_logins.check(unquote(headers.get("auth-user", "")),
                                         unquote(headers.get("auth-pass", "")), protocol, client)
-    except SignInError as error:
+    except CatalogueError as error:
         return _refusal(error, retry=error.code in ("INVALID_CREDENTIALS",))
     host, _, port = backend.rpartition(":")
     return Response(status_code=200, headers={"Auth-Status": "OK", "Auth-Server": host,
                                               "Auth-Port": port})
 
 
-def _refusal(error: SignInError, retry: bool) -> Response:
+def _refusal(error: CatalogueError, retry: bool) -> Response:
     text = message(error.code, "en", **error.params)
     headers = {"Auth-Status": f"{error.code}: {text}"}
     if retry:

@@ -10,17 +10,13 @@ from monban.api.auth import current_session
 from monban.api.models import ChangePassword, NewIpRule, UpdateProfile
 from monban.api.views import account_view, rule_view, session_view
 from monban.edge import csrf
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
-from monban.runtime import Runtime
+from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
 
 router = APIRouter(prefix="/api/v1/me", tags=["my account"])
 
-
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
 
 
 @router.get("")
@@ -40,7 +36,7 @@ async def csrf_token(request: Request, auth: Authenticated = Depends(current_ses
 async def update_me(body: UpdateProfile, request: Request,
                     auth: Authenticated = Depends(current_session)) -> Any:
     changes = body.model_dump(exclude_none=True)
-    updated = await _runtime(request).directory.update_account(
+    updated = await runtime_of(request).directory.update_account(
         auth.account, actor_id=auth.account.id, **changes)
     return {"account": account_view(updated)}
 
@@ -49,7 +45,7 @@ async def update_me(body: UpdateProfile, request: Request,
 async def change_password(body: ChangePassword, request: Request,
                           auth: Authenticated = Depends(current_session)) -> Any:
     """Change the password; other sessions are ended, this one stays."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     await runtime.signin.reauthenticate(auth.account, auth.settings, body.current_password,
                                         request_info(request))
     await runtime.directory.set_password(auth.account, body.new_password,
@@ -61,31 +57,31 @@ async def change_password(body: ChangePassword, request: Request,
 
 @router.get("/sessions")
 async def my_sessions(request: Request, auth: Authenticated = Depends(current_session)) -> Any:
-    live = await _runtime(request).sessions.list_live(auth.account, auth.settings)
+    live = await runtime_of(request).sessions.list_live(auth.account, auth.settings)
     return {"sessions": [session_view(s, auth.session.id) for s in live]}
 
 
 @router.delete("/sessions/{session_id}")
 async def end_session(session_id: str, request: Request,
                       auth: Authenticated = Depends(current_session)) -> Any:
-    ended = await _runtime(request).sessions.end(auth.account, session_id, auth.account,
+    ended = await runtime_of(request).sessions.end(auth.account, session_id, auth.account,
                                                  str(request_info(request).ip))
     if not ended:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return {"ended": True}
 
 
 @router.post("/sessions/end-others")
 async def end_other_sessions(request: Request,
                              auth: Authenticated = Depends(current_session)) -> Any:
-    count = await _runtime(request).sessions.end_others(
+    count = await runtime_of(request).sessions.end_others(
         auth.account, auth.session.id, auth.account, str(request_info(request).ip))
     return {"ended": count}
 
 
 @router.get("/allowed-ips")
 async def my_rules(request: Request, auth: Authenticated = Depends(current_session)) -> Any:
-    rules = await _runtime(request).directory.ip_rules("account", auth.account.id)
+    rules = await runtime_of(request).directory.ip_rules("account", auth.account.id)
     return {"allowed_ips": [rule_view(r) for r in rules],
             "your_ip": str(request_info(request).ip)}
 
@@ -95,7 +91,7 @@ async def add_my_rule(body: NewIpRule, request: Request,
                       auth: Authenticated = Depends(current_session)) -> Any:
     """Add an address or range; `"cidr": "current"` adds the caller's own address."""
     cidr = str(request_info(request).ip) if body.cidr == "current" else body.cidr
-    rule = await _runtime(request).directory.add_ip_rule(
+    rule = await runtime_of(request).directory.add_ip_rule(
         "account", auth.account.id, cidr, body.name, actor_id=auth.account.id)
     return {"allowed_ip": rule_view(rule)}
 
@@ -103,6 +99,6 @@ async def add_my_rule(body: NewIpRule, request: Request,
 @router.delete("/allowed-ips/{rule_id}")
 async def remove_my_rule(rule_id: str, request: Request,
                          auth: Authenticated = Depends(current_session)) -> Any:
-    await _runtime(request).directory.remove_ip_rule("account", auth.account.id, rule_id,
+    await runtime_of(request).directory.remove_ip_rule("account", auth.account.id, rule_id,
                                                      actor_id=auth.account.id)
     return {"removed": True}

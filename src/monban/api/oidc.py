@@ -16,11 +16,11 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from monban.errors import SignInError
+from monban.edge.app_runtime import runtime_of
+from monban.errors import CatalogueError
 from monban.oidc import discovery, grants, introspection, revocation, userinfo
 from monban.oidc.discovery import PATHS
 from monban.oidc.errors import OAuthError
-from monban.runtime import Runtime
 from monban.web.pages_oidc import issuer_of, single_params
 
 router = APIRouter(tags=["OpenID Connect"])
@@ -28,10 +28,6 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 FORM = "application/x-www-form-urlencoded"
 MAX_FORM = 16 * 1024
 
-
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
 
 
 @router.get("/.well-known/openid-configuration", summary="OpenID Provider metadata")
@@ -43,7 +39,7 @@ async def openid_configuration(request: Request) -> Response:
 
 @router.get("/oauth/jwks", summary="The provider's public signing keys (JWKS)")
 async def jwks(request: Request) -> Response:
-    ring = await _runtime(request).oidc.ring()
+    ring = await runtime_of(request).oidc.ring()
     return JSONResponse(ring.jwks, headers={"Access-Control-Allow-Origin": "*",
                                             "Cache-Control": "public, max-age=60"})
 
@@ -68,7 +64,7 @@ async def _form(request: Request) -> dict[str, str]:
     body = await _bounded_body(request)
     try:
         return single_params(body.decode())
-    except (SignInError, UnicodeDecodeError):
+    except (CatalogueError, UnicodeDecodeError):
         raise OAuthError("invalid_request", "a parameter is repeated or malformed") from None
 
 
@@ -98,7 +94,7 @@ async def token(request: Request) -> Response:
     try:
         form = await _form(request)
         issuer, audiences = _endpoints(request)
-        body = await grants.exchange(_runtime(request).oidc, form, authorization, issuer,
+        body = await grants.exchange(runtime_of(request).oidc, form, authorization, issuer,
                                      audiences[0], _caller(request))
     except OAuthError as error:
         return oauth_error(error, basic=bool(authorization))
@@ -111,7 +107,7 @@ async def introspect(request: Request) -> Response:
         form = await _form(request)
         issuer, audiences = _endpoints(request)
         body: dict[str, Any] = await introspection.introspect(
-            _runtime(request).oidc, form, authorization, issuer, audiences)
+            runtime_of(request).oidc, form, authorization, issuer, audiences)
     except OAuthError as error:
         return oauth_error(error, basic=bool(authorization))
     return JSONResponse(body, headers=NO_STORE)
@@ -122,7 +118,7 @@ async def revoke(request: Request) -> Response:
     try:
         form = await _form(request)
         issuer, audiences = _endpoints(request)
-        await revocation.revoke(_runtime(request).oidc, form, authorization, issuer, audiences)
+        await revocation.revoke(runtime_of(request).oidc, form, authorization, issuer, audiences)
     except OAuthError as error:
         return oauth_error(error, basic=bool(authorization))
     return Response(status_code=200, headers=NO_STORE)
@@ -136,7 +132,7 @@ async def userinfo_endpoint(request: Request) -> Response:
             token = (await _form(request)).get("access_token", "")
         if not token:
             raise userinfo.invalid_token("a bearer access token is required")
-        claims = await userinfo.userinfo(_runtime(request).oidc, token, issuer_of(request))
+        claims = await userinfo.userinfo(runtime_of(request).oidc, token, issuer_of(request))
     except OAuthError as error:
         challenge = f'Bearer error="{error.error}", error_description="{error.description}"'
         return JSONResponse(error.as_json(), status_code=error.status,

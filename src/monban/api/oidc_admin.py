@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from monban.admin.authorization import Action, Target, authorize
 from monban.api.auth import current_session
-from monban.errors import SignInError
+from monban.edge.app_runtime import runtime_of
+from monban.errors import CatalogueError
 from monban.oidc import registration
 from monban.oidc.clients import Client
-from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 
 router = APIRouter(prefix="/api/v1", tags=["OpenID Connect clients"])
@@ -60,21 +60,17 @@ def client_view(client: Client, secret: str | None = None) -> dict[str, Any]:
     return view
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
 
 async def _org_id(request: Request, org_key: str, auth: Authenticated) -> str:
-    org = await _runtime(request).directory.org(org_key)
+    org = await runtime_of(request).directory.org(org_key)
     authorize(auth.account, Action.MANAGE_OIDC_CLIENTS, Target(org.id))
     return org.id
 
 
 async def _client(request: Request, org_id: str, client_id: str) -> Client:
-    client = await registration.get(_runtime(request).oidc, client_id)
+    client = await registration.get(runtime_of(request).oidc, client_id)
     if client.org_id != org_id:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return client
 
 
@@ -99,7 +95,7 @@ async def list_clients(org_key: str, request: Request,
     org_id = await _org_id(request, org_key, auth)
     from monban.store import oidc_clients
 
-    found = await _runtime(request).db.run(oidc_clients.list_all, org_id, write=False)
+    found = await runtime_of(request).db.run(oidc_clients.list_all, org_id, write=False)
     return {"clients": [client_view(c) for c in found]}
 
 
@@ -107,7 +103,7 @@ async def list_clients(org_key: str, request: Request,
 async def create_client(org_key: str, body: NewClient, request: Request,
                         auth: Authenticated = Depends(current_session)) -> Any:
     org_id = await _org_id(request, org_key, auth)
-    client, secret = await registration.create(_runtime(request).oidc, new_client(body, org_id),
+    client, secret = await registration.create(runtime_of(request).oidc, new_client(body, org_id),
                                                auth.account.id)
     return {"client": client_view(client, secret)}
 
@@ -124,7 +120,7 @@ async def update_client(org_key: str, client_id: str, body: ClientFields, reques
                         auth: Authenticated = Depends(current_session)) -> Any:
     org_id = await _org_id(request, org_key, auth)
     client = await _client(request, org_id, client_id)
-    updated = await registration.update(_runtime(request).oidc, client, body.changes(),
+    updated = await registration.update(runtime_of(request).oidc, client, body.changes(),
                                         auth.account.id)
     return {"client": client_view(updated)}
 
@@ -134,7 +130,7 @@ async def rotate_client_secret(org_key: str, client_id: str, request: Request,
                                auth: Authenticated = Depends(current_session)) -> Any:
     org_id = await _org_id(request, org_key, auth)
     client = await _client(request, org_id, client_id)
-    secret = await registration.rotate_secret(_runtime(request).oidc, client, auth.account.id)
+    secret = await registration.rotate_secret(runtime_of(request).oidc, client, auth.account.id)
     return {"client": client_view(client, secret)}
 
 
@@ -143,4 +139,4 @@ async def delete_client(org_key: str, client_id: str, request: Request,
                         auth: Authenticated = Depends(current_session)) -> None:
     org_id = await _org_id(request, org_key, auth)
     client = await _client(request, org_id, client_id)
-    await registration.delete(_runtime(request).oidc, client, auth.account.id)
+    await registration.delete(runtime_of(request).oidc, client, auth.account.id)

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from monban.api import oidc
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 
 class OAuthFastPath:
@@ -29,7 +29,7 @@ class OAuthFastPath:
             return
         try:
             response = await found[0](Request(scope, receive))
-        except SignInError as error:
+        except CatalogueError as error:
             if error.code != "SERVICE_UNAVAILABLE":
                 raise
             # The database (or Redis) is away: a temporary answer, as the app's own

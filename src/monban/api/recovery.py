@@ -27,12 +27,12 @@ from monban.api.views import (
     session_view,
 )
 from monban.edge import cookies
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import flow_binder, request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.one_time_codes import mask
 from monban.recovery import Recovery
 from monban.recovery.reset import Step
-from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 from monban.signin.flow import SignedIn
 from monban.signin.second_step import SecondStepRequired
@@ -44,7 +44,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _recovery(request: Request) -> Recovery:
-    runtime: Runtime = request.app.state.runtime
+    runtime = runtime_of(request)
     return Recovery.of(runtime)
 
 
@@ -120,7 +120,7 @@ def signed_in_answer(request: Request, result: SignedIn | SecondStepRequired,
     cookie); `next` is where a browser goes from here."""
     if isinstance(result, SecondStepRequired):
         return JSONResponse(second_step_view(result), headers=NO_STORE)
-    runtime: Runtime = request.app.state.runtime
+    runtime = runtime_of(request)
     response = JSONResponse({
         "state": "done", "token": result.token, "next": next_url,
         "session": session_view(result.session, result.session.id),
@@ -266,12 +266,12 @@ async def remove_contact(contact_id: str, request: Request,
 # An org's staff ------------------------------------------------------------------------
 async def _member(request: Request, org_key: str, account_id: str, actor: Account
                   ) -> Account:
-    runtime: Runtime = request.app.state.runtime
+    runtime = runtime_of(request)
     org = await runtime.directory.org(org_key)
     authorize(actor, Action.READ_ORG, Target(org.id))
     member = await runtime.directory.account(account_id[:64])
     if member.org_id != org.id:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return member
 
 

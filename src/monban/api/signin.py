@@ -27,8 +27,8 @@ from monban.api.views import (
     session_view,
 )
 from monban.edge import cookies
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import flow_binder, request_info
-from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 from monban.signin import password_change
 from monban.signin.flow import SignedIn
@@ -36,10 +36,6 @@ from monban.signin.second_step import SecondStepRequired
 
 router = APIRouter(prefix="/api/v1/signin", tags=["sign-in"])
 
-
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
 
 
 def signin_answer(request: Request, result: SignedIn | SecondStepRequired,
@@ -50,7 +46,7 @@ def signin_answer(request: Request, result: SignedIn | SecondStepRequired,
         if started:
             step["flow_token"] = flow_binder(request)
         return JSONResponse(step, headers={"Cache-Control": "no-store"})
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     body: dict[str, Any] = {
         "state": "done", "token": result.token,
         "session": session_view(result.session, result.session.id),
@@ -67,7 +63,7 @@ async def start_flow(body: StartFlow, request: Request) -> Any:
     `password` as well, the password step runs in the same call. The answer carries
     `flow_token` once: every later step of the flow presents it as `X-Flow-Token` (or the
     `monban_flow` cookie set here does); without it a step answers FLOW_EXPIRED."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     info = request_info(request)
     if body.password is not None:
         result = await runtime.signin.start_and_submit(body.identifier, body.password, info,
@@ -80,13 +76,13 @@ async def start_flow(body: StartFlow, request: Request) -> Any:
 
 @router.get("/flows/{flow_id}", dependencies=[FLOW_TOKEN])
 async def get_flow(flow_id: str, request: Request) -> Any:
-    flow = await _runtime(request).signin.flow(flow_id, request_info(request))
+    flow = await runtime_of(request).signin.flow(flow_id, request_info(request))
     return {"flow": flow_view(flow)}
 
 
 @router.post("/flows/{flow_id}/password", dependencies=[FLOW_TOKEN])
 async def submit_password(flow_id: str, body: SubmitPassword, request: Request) -> Any:
-    result = await _runtime(request).signin.submit_password(
+    result = await runtime_of(request).signin.submit_password(
         flow_id, body.password, request_info(request), body.keep_signed_in)
     return signin_answer(request, result)
 
@@ -101,7 +97,7 @@ async def send_signin_code(flow_id: str, request: Request) -> Any:
     """Passwordless: send a one-time code to the account's email address (or mobile number,
     when that was typed or there is no usable address) instead of asking for the password.
     SIGNIN_METHOD_NOT_ALLOWED when the org switched it off or hosts that address's mail."""
-    sent = await _runtime(request).passwordless.send_code(flow_id, request_info(request))
+    sent = await runtime_of(request).passwordless.send_code(flow_id, request_info(request))
     return {"sent_to": sent.sent_to, "resend_after": sent.resend_after,
             "expires_at": sent.expires_at.isoformat()}
 
@@ -109,7 +105,7 @@ async def send_signin_code(flow_id: str, request: Request) -> Any:
 @router.post("/flows/{flow_id}/code/verify", dependencies=[FLOW_TOKEN])
 async def verify_signin_code(flow_id: str, body: SubmitCode, request: Request) -> Any:
     """The code in place of the password; then the second step, if due, else the session."""
-    result = await _runtime(request).passwordless.submit_code(
+    result = await runtime_of(request).passwordless.submit_code(
         flow_id, body.code, request_info(request), body.keep_signed_in)
     return signin_answer(request, result)
 
@@ -122,7 +118,7 @@ class NewPassword(Strict):
 async def new_password(flow_id: str, body: NewPassword, request: Request) -> Any:
     """After PASSWORD_EXPIRED (too old, or an admin asked for a change): set a new password
     under the org's policy, then signing in goes on (the second step, else the session)."""
-    result = await password_change.submit_new_password(_runtime(request), flow_id,
+    result = await password_change.submit_new_password(runtime_of(request), flow_id,
                                                        body.password, request_info(request))
     return signin_answer(request, result)
 
@@ -130,7 +126,7 @@ async def new_password(flow_id: str, body: NewPassword, request: Request) -> Any
 @router.post("/flows/{flow_id}/end-other-sessions", dependencies=[FLOW_TOKEN])
 async def end_other_sessions(flow_id: str, request: Request) -> Any:
     """After CONCURRENT_SESSION_LIMIT: end the other browser sessions and finish signing in."""
-    result = await _runtime(request).signin.end_other_sessions_and_continue(
+    result = await runtime_of(request).signin.end_other_sessions_and_continue(
         flow_id, request_info(request))
     return signin_answer(request, result)
 
@@ -138,7 +134,7 @@ async def end_other_sessions(flow_id: str, request: Request) -> Any:
 @router.post("/flows/{flow_id}/mfa/challenge", dependencies=[FLOW_TOKEN])
 async def mfa_challenge(flow_id: str, body: FactorChallenge, request: Request) -> Any:
     """Prepare the chosen second factor: send its code, or get WebAuthn request options."""
-    result = await _runtime(request).second_step.challenge(flow_id, body.factor_id,
+    result = await runtime_of(request).second_step.challenge(flow_id, body.factor_id,
                                                            request_info(request))
     return {"challenge": result.public}
 
@@ -147,7 +143,7 @@ async def mfa_challenge(flow_id: str, body: FactorChallenge, request: Request) -
 async def mfa_verify(flow_id: str, body: FactorVerify, request: Request) -> Any:
     """Answer the second factor; `trust_browser` skips MFA on this browser for the org's
     trusted-browser period."""
-    result = await _runtime(request).second_step.verify(
+    result = await runtime_of(request).second_step.verify(
         flow_id, body.factor_id, body.response, request_info(request), body.trust_browser)
     return signin_answer(request, result)
 
@@ -155,7 +151,7 @@ async def mfa_verify(flow_id: str, body: FactorVerify, request: Request) -> Any:
 @router.post("/flows/{flow_id}/mfa/enroll/{kind}", status_code=201, dependencies=[FLOW_TOKEN])
 async def mfa_enroll(flow_id: str, kind: str, body: FactorEnroll, request: Request) -> Any:
     """When the org requires MFA and the member has none: start enrolling one."""
-    enrollment = await _runtime(request).second_step.enroll(
+    enrollment = await runtime_of(request).second_step.enroll(
         flow_id, kind, body.name, body.params, request_info(request))
     return {"enrollment": enrollment_view(enrollment)}
 
@@ -164,14 +160,14 @@ async def mfa_enroll(flow_id: str, kind: str, body: FactorEnroll, request: Reque
              dependencies=[FLOW_TOKEN])
 async def mfa_enroll_confirm(flow_id: str, kind: str, enrollment_id: str, body: FactorConfirm,
                              request: Request) -> Any:
-    result = await _runtime(request).second_step.confirm(
+    result = await runtime_of(request).second_step.confirm(
         flow_id, kind, enrollment_id, body.response, request_info(request), body.trust_browser)
     return signin_answer(request, result)
 
 
 @router.post("/signout")
 async def sign_out(request: Request, auth: Authenticated = Depends(current_session)) -> Any:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     await runtime.sessions.end(auth.account, auth.session.id, auth.account,
                                str(request_info(request).ip))
     response = JSONResponse({"signed_out": True})

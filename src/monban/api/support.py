@@ -17,10 +17,10 @@ from monban.accounts.model import Account
 from monban.api.auth import current_session
 from monban.api.models import Strict
 from monban.api.views import audit_view
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.one_time_codes import mask
-from monban.runtime import Runtime
 from monban.sessions.service import Authenticated
 from monban.store.support_requests import STATUSES, SupportRequest
 from monban.support import SupportFiling, SupportQueue, for_app
@@ -102,7 +102,7 @@ def facts_view(facts: Facts) -> dict[str, Any]:
 
 
 def _language(request: Request, chosen: str | None) -> str:
-    runtime: Runtime = request.app.state.runtime
+    runtime = runtime_of(request)
     return chosen or request_info(request).language or runtime.settings.default_language
 
 
@@ -138,7 +138,7 @@ async def prove_contact(request_id: str, body: ContactCode, request: Request) ->
 async def list_requests(request: Request, status: str = "open",
                         auth: Authenticated = Depends(current_session)) -> Any:
     if status != "all" and status not in STATUSES:
-        raise SignInError("INVALID_REQUEST", detail={"field": "status"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "status"})
     _, queue = support_services(request)
     found = await queue.queue(auth.account, STATUSES if status == "all" else (status,))
     return {"requests": [request_view(r, a) for r, a in found]}

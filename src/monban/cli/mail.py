@@ -7,7 +7,7 @@ import typer
 
 from monban.cli.commands import app_password_app
 from monban.cli.running import run
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.runtime import Runtime
 from monban.store.app_passwords import AppPassword
 
@@ -41,7 +41,7 @@ def app_password_revoke(account: str, password_id: str) -> None:
     async def work(rt: Runtime) -> None:
         found = await rt.directory.account(account)
         if not await rt.app_passwords.revoke(found, password_id, actor_id=None, ip="cli"):
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
 
     run(work)
     typer.echo("revoked")

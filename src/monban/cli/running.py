@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import typer
 
 from monban.config import Settings
-from monban.errors import SignInError, message
+from monban.errors import CatalogueError, message
 from monban.runtime import Runtime, build_runtime
 
 T = TypeVar("T")
@@ -28,7 +28,7 @@ def run(work: Callable[[Runtime], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(go())
-    except SignInError as error:
+    except CatalogueError as error:
         text = message(error.code, runtime.settings.default_language,
                        app=runtime.settings.authenticator_app_name)
         detail = f" {json.dumps(error.detail, ensure_ascii=False)}" if error.detail else ""

@@ -8,7 +8,7 @@ import typer
 
 from monban.cli.commands import sessions_app
 from monban.cli.running import run
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.runtime import Runtime
 from monban.sessions.device import describe
 
@@ -40,7 +40,7 @@ def sessions_end(account: str, session: str = typer.Argument(
         live = await rt.sessions.list_live(found, DEFAULT_SETTINGS)
         matches = [s for s in live if s.id.startswith(session)]
         if len(matches) != 1:
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
         return int(await rt.sessions.end(found, matches[0].id, found, "cli"))
 
     typer.echo(f"ended {run(work)} session(s)")

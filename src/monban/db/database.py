@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import QueuePool
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 T = TypeVar("T")
 THREAD_PREFIX = "monban-db"
@@ -61,7 +61,7 @@ class Database:
                     return fn(conn, *args, **kwargs)
         except (OperationalError, DBAPIError) as exc:
             if exc.connection_invalidated or _is_unavailable(exc):
-                raise SignInError("SERVICE_UNAVAILABLE") from exc
+                raise CatalogueError("SERVICE_UNAVAILABLE") from exc
             raise
 
     def _on_kept_connection(self, fn: Callable[..., T], args: tuple[Any, ...],

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from sqlalchemy import Connection
 
 from monban.devices.service import Caller, DeviceService, _audit
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.sessions.device import describe
 from monban.signin.flow import SignedIn, SignInService
 from monban.signin.flow_access import Loaded, binder_hash_for, loaded_flow
@@ -75,22 +75,22 @@ class QrSignInService:
         """What the app shows before approving: the browser's IP and kind."""
         found = await self._devices.db.run(push_challenges.get, qr_id[:60], write=False)
         if found is None or found.kind != "qr":
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
         return found
 
     async def approve(self, caller: Caller, qr_id: str, ip: str) -> None:
         devices = self._devices
         if not caller.settings.qr_signin_allowed:
-            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "qr"})
+            raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "qr"})
         if await devices.restricted(caller.account.id):
-            raise SignInError("SIGNIN_RESTRICTED")
+            raise CatalogueError("SIGNIN_RESTRICTED")
         now = devices.clock.now()
         found = await self.describe(caller, qr_id)
         if not await devices.db.run(push_challenges.approve_qr, found.id, caller.account.id,
                                      caller.device.id, now):
             if found.expires_at <= now:
-                raise SignInError("PUSH_TIMED_OUT")
-            raise SignInError("FLOW_EXPIRED", detail={"qr": "used_already"})
+                raise CatalogueError("PUSH_TIMED_OUT")
+            raise CatalogueError("FLOW_EXPIRED", detail={"qr": "used_already"})
         await devices.db.run(_audit, now, "authenticator.qr.approved", caller.account,
                              caller.account.id, ip, "",
                              {"device": caller.device.id,
@@ -116,7 +116,7 @@ class QrSignInService:
         if isinstance(outcome, str):
             if outcome == "pending":
                 return outcome
-            raise SignInError("PUSH_TIMED_OUT" if outcome == "expired" else "FLOW_EXPIRED")
+            raise CatalogueError("PUSH_TIMED_OUT" if outcome == "expired" else "FLOW_EXPIRED")
         loaded = outcome
         assert loaded.account is not None
         ctx = self._signin.context(loaded, request, now)

@@ -22,7 +22,7 @@ from monban.crypto.sealing import Sealer
 from monban.db.database import Database
 from monban.devices import signature
 from monban.devices.setup import AuthenticatorSetup
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import FactorRecord
 from monban.factors.push import LINK_PURPOSE
 from monban.signin import lockout
@@ -88,7 +88,7 @@ class DeviceService:
     # Versions ----------------------------------------------------------------------------
     def check_version(self, version: str, settings: OrgSettings) -> None:
         if not signature.at_least(version, self.setup.required_version(settings)):
-            raise SignInError("AUTHENTICATOR_UPDATE_REQUIRED", app=self.setup.app_name,
+            raise CatalogueError("AUTHENTICATOR_UPDATE_REQUIRED", app=self.setup.app_name,
                               detail={"minimum": self.setup.required_version(settings)})
 
     # Linking -----------------------------------------------------------------------------
@@ -98,12 +98,12 @@ class DeviceService:
         transaction creates the device's push factor and an authenticator-app (TOTP) factor
         whose secret goes back to the app, for codes that work offline."""
         if not signature.valid_public_key(public_key):
-            raise SignInError("INVALID_REQUEST", detail={"field": "public_key"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "public_key"})
         now = self.clock.now()
         code_hash = self._codes.digest(LINK_PURPOSE, code[:40])
         account_id = await self.db.run(device_store.peek_link, code_hash, now, write=False)
         if account_id is None:
-            raise SignInError("FLOW_EXPIRED", detail={"link": "unknown_or_used"})
+            raise CatalogueError("FLOW_EXPIRED", detail={"link": "unknown_or_used"})
         settings = await self.db.run(_settings_of, account_id, write=False)
         self.check_version(version, settings)
         secret = pyotp.random_base32()
@@ -121,9 +121,9 @@ class DeviceService:
         account_id = device_store.take_link(conn, code_hash, now)
         account = accounts.get(conn, account_id) if account_id else None
         if account is None or account_id != device.account_id:
-            raise SignInError("FLOW_EXPIRED", detail={"link": "unknown_or_used"})
+            raise CatalogueError("FLOW_EXPIRED", detail={"link": "unknown_or_used"})
         if not device_store.add_device(conn, device):
-            raise SignInError("IDENTIFIER_TAKEN", detail={"field": "public_key"})
+            raise CatalogueError("IDENTIFIER_TAKEN", detail={"field": "public_key"})
         device_store.link_used_by(conn, code_hash, device.id)
         for kind, name, sealed, data in (
                 ("push", device.name, None, {}),
@@ -149,7 +149,7 @@ class DeviceService:
                      user_agent: str = "") -> None:
         if not await self.db.run(_remove, account, device_id[:40], actor, ip, user_agent,
                                   self.clock.now()):
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
 
     # Signed requests ---------------------------------------------------------------------
     async def authenticate(self, request: DeviceRequest) -> Caller:
@@ -161,25 +161,25 @@ class DeviceService:
         version = headers.get(signature.VERSION.lower(), "")[:32]
         if not (device_id and stamp.isdigit() and len(stamp) < 13 and signed
                 and signature.NONCE_PATTERN.match(nonce)):
-            raise SignInError("SIGNIN_REQUIRED", detail={"device": "unsigned"})
+            raise CatalogueError("SIGNIN_REQUIRED", detail={"device": "unsigned"})
         found = await self.db.run(_caller, device_id, write=False)
         if found is None or not signature.verify(
                 found.device.public_key, signed, request.method, request.path, stamp, nonce,
                 request.body):
-            raise SignInError("SIGNIN_REQUIRED", detail={"device": "unknown_or_bad_signature"})
+            raise CatalogueError("SIGNIN_REQUIRED", detail={"device": "unknown_or_bad_signature"})
         window = self.setup.window.total_seconds()
         now = self.clock.now()
         if abs(int(stamp) - now.timestamp()) > window:
-            raise SignInError("INVALID_REQUEST", detail={"signature": "timestamp_out_of_window",
+            raise CatalogueError("INVALID_REQUEST", detail={"signature": "timestamp_out_of_window",
                                                          "server_time": int(now.timestamp())})
         try:
             self.check_version(version, found.settings)
-        except SignInError as error:
+        except CatalogueError as error:
             error.language = found.account.language
             raise
         if not await self.db.run(_spend, device_id, nonce, now,
                                   now + 2 * self.setup.window, version):
-            raise SignInError("INVALID_REQUEST", detail={"signature": "replayed"})
+            raise CatalogueError("INVALID_REQUEST", detail={"signature": "replayed"})
         return found
 
     # Push --------------------------------------------------------------------------------
@@ -196,13 +196,13 @@ class DeviceService:
         found = await self.db.run(push_challenges.get, challenge_id[:60], write=False)
         if (found is None or found.kind != "push" or found.account_id != caller.account.id
                 or found.device_id != caller.device.id):
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
         status = (push_challenges.DENIED if deny else push_challenges.APPROVED
                   if number == found.number else push_challenges.WRONG)
         if not await self.db.run(push_challenges.answer, found.id, status, now):
             if found.expires_at <= now:
-                raise SignInError("PUSH_TIMED_OUT")
-            raise SignInError("FLOW_EXPIRED", detail={"challenge": "answered_already"})
+                raise CatalogueError("PUSH_TIMED_OUT")
+            raise CatalogueError("FLOW_EXPIRED", detail={"challenge": "answered_already"})
         outcome = {push_challenges.WRONG: "wrong_number"}.get(status, status)
         if status == push_challenges.WRONG and found.flow_id:
             await self._count_failure(found.flow_id, now)
@@ -228,7 +228,7 @@ class DeviceService:
         await open_flow(self.db, self.clock, flow_id, request, (FlowState.MFA,))
         found = await self.db.run(push_challenges.get, challenge_id[:60], write=False)
         if found is None or found.flow_id != flow_id[:60]:
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
         if found.status == push_challenges.PENDING:
             return "pending" if found.expires_at > self.clock.now() else "expired"
         return "answered"

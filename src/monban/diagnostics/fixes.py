@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 from monban.admin.authorization import MEMBER_ACTS, MIN_ROLE, Action, Target, allowed
 from monban.db.tables import known_browsers
 from monban.diagnostics.words import N_, Line, say
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.signin import lockout
 from monban.store import audit
 
@@ -110,7 +110,7 @@ def chosen_value(fix: Fix, current: int, value: int | None) -> int:
     be above the current limit (0 means no limit)."""
     chosen = int(fix.params["value"]) if value is None else value
     if chosen < 0 or (chosen != 0 and current != 0 and chosen <= current):
-        raise SignInError("INVALID_REQUEST", detail={"field": "value"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "value"})
     return chosen
 
 
@@ -118,9 +118,9 @@ async def apply(runtime: Runtime, fix: Fix, account: Account, org: Org | None,
                 actor: Account | None, request: RequestInfo, value: int | None = None) -> str:
     """Take the fix; returns what was done, for the audit log and the caller."""
     if fix.href is not None:
-        raise SignInError("INVALID_REQUEST", detail={"fix": fix.key})
+        raise CatalogueError("INVALID_REQUEST", detail={"fix": fix.key})
     if not may_take(fix, actor, org.id if org else None, account):
-        raise SignInError("PERMISSION_DENIED")
+        raise CatalogueError("PERMISSION_DENIED")
     actor_id = actor.id if actor else None
     directory, ip = runtime.directory, str(request.ip)
     if fix.key == "add_org_ip" and org is not None:
@@ -146,7 +146,7 @@ async def apply(runtime: Runtime, fix: Fix, account: Account, org: Org | None,
         return "enabled"
     if fix.key == "reset_mfa" and actor is not None:
         return await _recovery_reset(runtime, account, actor, request)
-    raise SignInError("INVALID_REQUEST", detail={"fix": fix.key})
+    raise CatalogueError("INVALID_REQUEST", detail={"fix": fix.key})
 
 
 async def _clear_lockout(runtime: Runtime, account: Account, source_ip: str,

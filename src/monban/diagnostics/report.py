@@ -14,7 +14,7 @@ from monban.diagnostics.explain import Explanation
 from monban.diagnostics.fixes import Fix, may_take
 from monban.diagnostics.service import Attempt, Diagnostics, Query, Report
 from monban.diagnostics.words import N_, moment, policy_label, speaker
-from monban.errors import SignInError, message
+from monban.errors import CatalogueError, message
 from monban.i18n.catalog import gettext_for
 from monban.sessions.device import describe
 from monban.signin.request_info import RequestInfo
@@ -128,14 +128,14 @@ async def run_diagnose(runtime: Runtime, *, account: str | None, flow: str | Non
                        value: int | None, as_json: bool) -> str:
     """`monban diagnose`: the operator may take every fix."""
     if sum(x is not None for x in (account, flow, event)) != 1:
-        raise SignInError("INVALID_REQUEST", detail={"field": "account|flow|event"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "account|flow|event"})
     language = language if language in ("ja", "en") else runtime.settings.default_language
     app = runtime.settings.authenticator_app_name
     diagnostics = Diagnostics(runtime)
     done = None
     if apply:
         if event is None:
-            raise SignInError("INVALID_REQUEST", detail={"field": "event"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "event"})
         done = await diagnostics.apply(event, apply, None, OPERATOR, value)
     account_id = (await runtime.directory.account(account)).id if account else None
     report = await diagnostics.report(Query(account_id=account_id, flow_id=flow,

@@ -18,7 +18,7 @@ from monban.accounts.org_settings import DEFAULT_SETTINGS
 from monban.db.tables import audit_events
 from monban.diagnostics import fixes
 from monban.diagnostics.explain import UTC_ZONE, Explanation, Facts, explain
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.sessions import lifetime
 from monban.signin import lockout
 from monban.store import accounts, ip_rules, orgs, sessions
@@ -129,10 +129,10 @@ class Diagnostics:
         report = await self.report(Query(event_id=event_id, org_id=org.id if org else None))
         attempt = report.attempt(event_id)
         if attempt is None or report.account is None or attempt.explanation is None:
-            raise SignInError("NOT_FOUND", detail={"event": event_id})
+            raise CatalogueError("NOT_FOUND", detail={"event": event_id})
         fix = next((f for f in attempt.explanation.fixes if f.key == key), None)
         if fix is None:
-            raise SignInError("NOT_FOUND", detail={"fix": key[:40]})
+            raise CatalogueError("NOT_FOUND", detail={"fix": key[:40]})
         return await fixes.apply(self._rt, fix, report.account, report.org, actor, request,
                                 value)
 
@@ -185,7 +185,7 @@ def _history(conn: Connection, account_id: str, events: Sequence[AuditEvent]
 
 def _load(conn: Connection, q: Query, now: datetime) -> _Loaded:
     if q.account_id is None and q.flow_id is None and q.event_id is None:
-        raise SignInError("INVALID_REQUEST", detail={"field": "account"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "account"})
     events = _events(conn, q)
     account_id = q.account_id or next((e.account_id for e in events if e.account_id), None)
     account = accounts.get(conn, account_id) if account_id else None

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from monban.edge.error_json import error_response
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
 PROBES = frozenset({"/healthz", "/readyz"})
@@ -73,6 +73,6 @@ class AllowedHostsMiddleware:
         own = f"{server[0]}:{server[1]}" if server[1] else str(server[0])
         safe = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k != b"host"]
                 + [(b"host", own.encode("latin-1"))]}
-        response = error_response(Request(safe, receive), SignInError("INVALID_REQUEST",
+        response = error_response(Request(safe, receive), CatalogueError("INVALID_REQUEST",
                                                                       detail={"field": "host"}))
         await response(scope, receive, send)

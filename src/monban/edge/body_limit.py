@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from monban.edge.error_json import error_response
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 
 class BodyTooLarge(Exception):
@@ -69,5 +69,5 @@ class BodyLimitMiddleware:
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    response = error_response(Request(scope, receive), SignInError("REQUEST_TOO_LARGE"))
+    response = error_response(Request(scope, receive), CatalogueError("REQUEST_TOO_LARGE"))
     await response(scope, receive, send)

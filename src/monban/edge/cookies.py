@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from monban.config import Settings
+from monban.edge.app_runtime import runtime_of
 from monban.runtime import Runtime
 
 SESSION = "monban_session"
@@ -57,7 +58,7 @@ def name(base: str, secure: bool, path: str = "/") -> str:
 
 
 def name_for(request: Request, base: str, path: str = "/") -> str:
-    runtime: Runtime = request.app.state.runtime
+    runtime = runtime_of(request)
     return name(base, secure(runtime, request), path)
 
 

@@ -21,8 +21,8 @@ import hmac
 from starlette.requests import Request
 
 from monban.edge import cookies
-from monban.errors import SignInError
-from monban.runtime import Runtime
+from monban.edge.app_runtime import runtime_of
+from monban.errors import CatalogueError
 from monban.store.ids import new_token, token_digest
 
 HEADER = "x-csrf-token"
@@ -59,7 +59,7 @@ def expected(secret: str, session: str | None, pre_session: str | None) -> str |
 
 
 def _expected(request: Request, mint: bool) -> str | None:
-    runtime: Runtime = request.app.state.runtime
+    runtime = runtime_of(request)
     session = cookies.read(request, cookies.SESSION)
     pre = None if session else _pre_session(request, mint)
     return expected(runtime.secret_key, session, pre)
@@ -75,4 +75,4 @@ def token_for(request: Request) -> str:
 def check(request: Request, submitted: str | None) -> None:
     expected = _expected(request, mint=False)
     if not expected or not submitted or not hmac.compare_digest(expected, submitted):
-        raise SignInError("CSRF_CHECK_FAILED")
+        raise CatalogueError("CSRF_CHECK_FAILED")

@@ -7,10 +7,10 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from monban.edge import cookies
+from monban.edge.app_runtime import runtime_of
 from monban.edge.signing import sign, unsign
 from monban.i18n.negotiate import SUPPORTED, from_accept_language
 from monban.network.client_ip import TrustedProxies
-from monban.runtime import Runtime
 from monban.signin.request_info import RequestInfo
 from monban.store.ids import new_token
 
@@ -21,7 +21,7 @@ def request_info(request: Request) -> RequestInfo:
     cached = request.scope.get("monban.request_info")
     if isinstance(cached, RequestInfo):
         return cached
-    runtime: Runtime = request.app.state.runtime
+    runtime = runtime_of(request)
     proxies: TrustedProxies = request.app.state.trusted_proxies
     peer = request.client.host if request.client else None
     ip = proxies.client_ip(peer, request.headers.get("x-forwarded-for"))

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection
 
 from monban.accounts.model import Account
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import (
     N_,
     Challenge,
@@ -64,7 +64,7 @@ def wanted_count(params: dict[str, Any]) -> int:
     count = params.get("count", DEFAULT_COUNT)
     if isinstance(count, bool) or not isinstance(count, int) or not (
             MIN_COUNT <= count <= MAX_COUNT):
-        raise SignInError("INVALID_REQUEST", detail={"field": "count", "min": MIN_COUNT,
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "count", "min": MIN_COUNT,
                                                      "max": MAX_COUNT})
     return count
 
@@ -122,7 +122,7 @@ class BackupCodeFactor:
 
     async def confirm(self, ctx: FactorContext, enrollment_id: str,
                       response: dict[str, Any]) -> FactorRecord:
-        raise SignInError("INVALID_REQUEST", detail={"factor": self.kind})
+        raise CatalogueError("INVALID_REQUEST", detail={"factor": self.kind})
 
     async def challenge(self, ctx: FactorContext, factor: FactorRecord) -> Challenge:
         return Challenge(public={"kind": self.kind})
@@ -131,10 +131,10 @@ class BackupCodeFactor:
                      private: dict[str, Any]) -> None:
         code = normalised(response)
         if code is None:
-            raise SignInError("BACKUP_CODE_INVALID")
+            raise CatalogueError("BACKUP_CODE_INVALID")
         code_hash = self._deps.codes.digest(PURPOSE, code)
         if not await self._deps.db.run(_redeem, factor, code_hash, ctx.now):
-            raise SignInError("BACKUP_CODE_INVALID")
+            raise CatalogueError("BACKUP_CODE_INVALID")
 
     async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
         """The row and every code of it (the person's set and any issued by staff), in one

@@ -131,7 +131,7 @@ class Factor(Protocol):
     description: Description
 
     async def enroll(self, ctx: FactorContext, name: str, params: dict[str, Any]) -> Enrollment:
-        """Start adding this factor (raise SignInError for bad params)."""
+        """Start adding this factor (raise CatalogueError for bad params)."""
         ...
 
     async def confirm(self, ctx: FactorContext, enrollment_id: str,
@@ -146,7 +146,7 @@ class Factor(Protocol):
     async def verify(self, ctx: FactorContext, factor: FactorRecord, response: dict[str, Any],
                      private: dict[str, Any]) -> FactorRecord | None:
         """Check the person's answer; single-use things are consumed atomically here.
-        Raise SignInError (INVALID_OTP, OTP_EXPIRED, BACKUP_CODE_INVALID, ...) on failure.
+        Raise CatalogueError (INVALID_OTP, OTP_EXPIRED, BACKUP_CODE_INVALID, ...) on failure.
         Return the record that answered when it is not `factor` (any of the person's
         security keys may answer), else None."""
         ...

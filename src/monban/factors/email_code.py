@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from monban.accounts.identifiers import normalise_email
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import N_, Description, FactorContext
 from monban.factors.one_time_codes import TTL, CodeFactor
 from monban.notify.messages import code_email
@@ -28,7 +28,7 @@ class EmailCodeFactor(CodeFactor):
     def target_from(self, params: dict[str, Any]) -> str:
         address = params.get("email")
         if not isinstance(address, str) or len(address) > 320:
-            raise SignInError("INVALID_EMAIL")
+            raise CatalogueError("INVALID_EMAIL")
         return normalise_email(address)
 
     async def deliver(self, ctx: FactorContext, target: str, code: str, kind: Kind) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from monban.accounts.org_settings import OrgSettings
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import Enrollment, Factor, FactorContext, FactorRecord
 from monban.store import audit, trusted_browsers
 from monban.store import factors as factor_store
@@ -27,9 +27,9 @@ class FactorManager:
     def factor(self, kind: str, ctx: FactorContext) -> Factor:
         found = self.registry.get(kind)
         if found is None:
-            raise SignInError("NOT_FOUND", detail={"factor": kind[:20]})
+            raise CatalogueError("NOT_FOUND", detail={"factor": kind[:20]})
         if kind not in ctx.settings.allowed_factors:
-            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"factor": kind})
+            raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"factor": kind})
         return found
 
     async def enrolled(self, account_id: str) -> Sequence[FactorRecord]:
@@ -62,17 +62,17 @@ class FactorManager:
         through it); a row of a kind no longer registered is just deleted."""
         record = await self._db.run(factor_store.get, ctx.account.id, factor_id, write=False)
         if record is None:
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
         factor = self.registry.get(record.kind)
         gone = (await factor.remove(ctx, record) if factor is not None else
                 await self._db.run(factor_store.remove, ctx.account.id, factor_id))
         if not gone:
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
         await self._audit(ctx, "factor.removed", record)
 
     async def prefer(self, ctx: FactorContext, factor_id: str) -> None:
         if not await self._db.run(factor_store.set_preferred, ctx.account.id, factor_id):
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
 
     async def trusted_browsers(self, ctx: FactorContext) -> Sequence[Any]:
         return await self._db.run(trusted_browsers.list_for, ctx.account.id, ctx.now,
@@ -80,7 +80,7 @@ class FactorManager:
 
     async def untrust(self, ctx: FactorContext, browser_id: str) -> None:
         if not await self._db.run(trusted_browsers.remove, ctx.account.id, browser_id):
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
         await self._db.run(_record, ctx, "trusted_browser.removed", {"browser": browser_id})
 
     async def _audit(self, ctx: FactorContext, event: str, record: FactorRecord) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, update
 from monban.crypto.code_hash import CodeHasher
 from monban.db.database import Database
 from monban.db.tables import factor_enrollments
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import Challenge, Enrollment, FactorContext, FactorDeps, FactorRecord
 from monban.notify.outgoing import Kind
 from monban.store import accounts
@@ -70,7 +70,7 @@ def issue(conn: Connection, codes: CodeHasher, scope: Scope, now: datetime) -> I
     last = store.last_issued_at(conn, scope)
     if last is not None and now - last < RESEND_AFTER:
         wait = math.ceil((RESEND_AFTER - (now - last)).total_seconds())
-        raise SignInError("INVALID_REQUEST", detail={"retry_after": max(wait, 1)})
+        raise CatalogueError("INVALID_REQUEST", detail={"retry_after": max(wait, 1)})
     issued = Issued(new_id(), new_code(), scope, now, now + TTL)
     store.insert(conn, issued.id, scope, _digest(codes, scope, issued.code), now,
                  issued.expires_at)
@@ -87,12 +87,12 @@ def consume(conn: Connection, codes: CodeHasher, scope: Scope, code: Any,
     or INVALID_OTP (anything else, a used code included)."""
     text = code.strip().replace(" ", "").replace("-", "") if isinstance(code, str) else ""
     if not (text.isascii() and text.isdigit() and len(text) == DIGITS):
-        raise SignInError("INVALID_OTP")
+        raise CatalogueError("INVALID_OTP")
     digest = _digest(codes, scope, text)
     if store.consume(conn, scope, digest, now):
         return
     stale = store.why_not(conn, scope, digest, now)
-    raise SignInError("OTP_EXPIRED" if stale in ("expired", "superseded") else "INVALID_OTP")
+    raise CatalogueError("OTP_EXPIRED" if stale in ("expired", "superseded") else "INVALID_OTP")
 
 
 async def send(db: Database, codes: CodeHasher, scope: Scope, now: datetime,
@@ -152,7 +152,7 @@ class CodeFactor:
         target = self.target_from(params)
         enrolled = await self._deps.db.run(factor_store.list_for, ctx.account.id, write=False)
         if any(f.kind == self.kind and f.target == target for f in enrolled):
-            raise SignInError("IDENTIFIER_TAKEN", detail={"field": self.channel})
+            raise CatalogueError("IDENTIFIER_TAKEN", detail={"field": self.channel})
         scope = Scope(ctx.account.id, "enroll", self.channel, target)
         enrollment_id, expires_at = new_token(), ctx.now + ENROLL_TTL
 
@@ -172,7 +172,7 @@ class CodeFactor:
                       response: dict[str, Any]) -> FactorRecord:
         result = await self._deps.db.run(self._confirm, ctx, enrollment_id,
                                          response.get("code"))
-        if isinstance(result, SignInError):
+        if isinstance(result, CatalogueError):
             raise result
         return result
 
@@ -196,7 +196,7 @@ class CodeFactor:
 
     # -------------------------------------------------------------------------------------
     def _confirm(self, conn: Connection, ctx: FactorContext, enrollment_id: str,
-                 code: Any) -> FactorRecord | SignInError:
+                 code: Any) -> FactorRecord | CatalogueError:
         """One transaction: the code is used, the enrolment taken and the factor stored
         together. A wrong code is counted on the enrolment (returned, not raised, so the
         count is kept)."""
@@ -205,11 +205,11 @@ class CodeFactor:
         pending = factor_store.peek_enrollment(conn, enrollment_id, account_id, self.kind,
                                                ctx.now)
         if pending is None or not pending["target"]:
-            return SignInError("FLOW_EXPIRED")
+            return CatalogueError("FLOW_EXPIRED")
         scope = Scope(account_id, "enroll", self.channel, pending["target"])
         try:
             consume(conn, self._deps.codes, scope, code, ctx.now)
-        except SignInError as error:
+        except CatalogueError as error:
             failures = int((pending["data"] or {}).get("failures", 0)) + 1
             if failures >= ENROLL_MAX_FAILURES:
                 factor_store.take_enrollment(conn, enrollment_id, account_id, self.kind,
@@ -222,7 +222,7 @@ class CodeFactor:
             return error
         if factor_store.take_enrollment(conn, enrollment_id, account_id, self.kind,
                                         ctx.now) is None:
-            return SignInError("FLOW_EXPIRED")
+            return CatalogueError("FLOW_EXPIRED")
         record = FactorRecord(
             id=new_id(), account_id=account_id, kind=self.kind, name=pending["name"],
             target=pending["target"], secret=None, credential_id=None, data={},

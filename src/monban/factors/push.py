@@ -23,7 +23,7 @@ from sqlalchemy import Connection
 
 from monban.devices.setup import AuthenticatorSetup, channel
 from monban.devices.signature import at_least
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import (
     N_,
     Challenge,
@@ -130,7 +130,7 @@ class PushFactor:
         record = await self._deps.db.run(_linked_factor, enrollment_id[:40], ctx.account.id,
                                          write=False)
         if record is None:
-            raise SignInError("INVALID_REQUEST", detail={"push": "not_linked_yet"})
+            raise CatalogueError("INVALID_REQUEST", detail={"push": "not_linked_yet"})
         return record
 
     async def remove(self, ctx: FactorContext, factor: FactorRecord) -> bool:
@@ -143,9 +143,9 @@ class PushFactor:
         setup = self._setup()
         device = await self._deps.db.run(devices.get, factor.credential_id or "", write=False)
         if device is None or device.account_id != ctx.account.id:
-            raise SignInError("NOT_FOUND", detail={"factor": factor.id})
+            raise CatalogueError("NOT_FOUND", detail={"factor": factor.id})
         if not at_least(device.app_version, setup.required_version(ctx.settings)):
-            raise SignInError("AUTHENTICATOR_UPDATE_REQUIRED", app=setup.app_name)
+            raise CatalogueError("AUTHENTICATOR_UPDATE_REQUIRED", app=setup.app_name)
         number, choices = numbers()
         challenge = PushChallenge(
             id=new_token(), kind="push", account_id=ctx.account.id, device_id=device.id,
@@ -156,13 +156,13 @@ class PushFactor:
             expires_at=ctx.now + setup.push_ttl, answered_at=None)
         if not await self._deps.db.run(push_challenges.add_superseding, challenge,
                                        MAX_PENDING):
-            raise SignInError("INVALID_REQUEST", detail={
+            raise CatalogueError("INVALID_REQUEST", detail={
                 "push": "too_many_pending",
                 "retry_after": int(setup.push_ttl.total_seconds())})
         try:  # through the send limits: a refused request is withdrawn at once, no app woken
             await self._deps.senders.send(Outgoing.push(channel(ctx.account.id), {
                 "type": "challenge", "id": challenge.id}), Origin(ctx.account, ctx.request.ip))
-        except SignInError:
+        except CatalogueError:
             await self._deps.db.run(push_challenges.use, challenge.id, push_challenges.PENDING)
             raise
         return Challenge(
@@ -179,12 +179,12 @@ class PushFactor:
         if outcome == push_challenges.APPROVED:
             return
         if outcome == "waiting":
-            raise SignInError("INVALID_REQUEST", detail={"push": "not_answered_yet"})
+            raise CatalogueError("INVALID_REQUEST", detail={"push": "not_answered_yet"})
         if outcome in (push_challenges.DENIED, push_challenges.WRONG):
-            raise SignInError("PUSH_DENIED", app=self._setup().app_name,
+            raise CatalogueError("PUSH_DENIED", app=self._setup().app_name,
                               detail={"reason": "wrong_number" if outcome == "wrong"
                                       else "denied"})
-        raise SignInError("PUSH_TIMED_OUT")
+        raise CatalogueError("PUSH_TIMED_OUT")
 
 
 def _take(conn: Connection, challenge_id: str, flow_id: str | None, device_id: str | None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from monban.accounts.identifiers import normalise_phone
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import N_, Description, FactorContext
 from monban.factors.one_time_codes import TTL, CodeFactor
 from monban.notify.messages import code_sms
@@ -27,7 +27,7 @@ class SmsFactor(CodeFactor):
     def target_from(self, params: dict[str, Any]) -> str:
         phone = params.get("phone")
         if not isinstance(phone, str) or len(phone) > 32:
-            raise SignInError("INVALID_PHONE_NUMBER")
+            raise CatalogueError("INVALID_PHONE_NUMBER")
         return normalise_phone(phone)
 
     async def deliver(self, ctx: FactorContext, target: str, code: str, kind: Kind) -> None:

@@ -20,7 +20,7 @@ import pyotp
 import segno
 from sqlalchemy import Connection
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import (
     N_,
     Challenge,
@@ -46,9 +46,9 @@ def step_at(when: datetime) -> int:
     return int(when.timestamp()) // STEP_SECONDS
 
 
-def invalid() -> SignInError:
+def invalid() -> CatalogueError:
     """INVALID_OTP with the seed page's hint: check the device's time synchronisation."""
-    return SignInError("INVALID_OTP", detail={"hint": "time_sync"})
+    return CatalogueError("INVALID_OTP", detail={"hint": "time_sync"})
 
 
 def submitted_code(response: dict[str, Any]) -> str:
@@ -112,7 +112,7 @@ class TotpFactor:
         pending = factor_store.peek_enrollment(conn, enrollment_id, account_id, self.kind,
                                                ctx.now)
         if pending is None:
-            raise SignInError("NOT_FOUND", detail={"enrollment": "expired"})
+            raise CatalogueError("NOT_FOUND", detail={"enrollment": "expired"})
         otp = pyotp.TOTP(self._deps.sealer.open(pending["secret"], account_id))
         now_step = step_at(ctx.now)
         delta = matching(otp, code, now_step, [0, -1, 1])
@@ -121,7 +121,7 @@ class TotpFactor:
             return None
         if factor_store.take_enrollment(conn, enrollment_id, account_id, self.kind,
                                         ctx.now) is None:
-            raise SignInError("NOT_FOUND", detail={"enrollment": "expired"})
+            raise CatalogueError("NOT_FOUND", detail={"enrollment": "expired"})
         record = FactorRecord(
             id=new_id(), account_id=account_id, kind=self.kind, name=pending["name"],
             target=None, secret=pending["secret"], credential_id=None, data={"offset": 0},
@@ -154,7 +154,7 @@ def _check(conn: Connection, factor: FactorRecord, secret: str, code: str, now: 
            max_drift: int) -> bool:
     data = totp_steps.locked_data(conn, factor.account_id, factor.id)
     if data is None:
-        raise SignInError("NOT_FOUND", detail={"factor": factor.id})
+        raise CatalogueError("NOT_FOUND", detail={"factor": factor.id})
     otp = pyotp.TOTP(secret)
     now_step = step_at(now)
     offset = int(data.get("offset", 0))

@@ -38,7 +38,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import (
     N_,
     Challenge,
@@ -64,8 +64,8 @@ _REASONS = (("challenge", "challenge"), ("origin", "origin"), ("rp id", "rp_id")
             ("key alg", "algorithm"), ("attestation", "attestation"))
 
 
-def failed(reason: str) -> SignInError:
-    return SignInError("SECURITY_KEY_FAILED", detail={"reason": reason})
+def failed(reason: str) -> CatalogueError:
+    return CatalogueError("SECURITY_KEY_FAILED", detail={"reason": reason})
 
 
 def _reason(exc: Exception) -> str:
@@ -75,7 +75,7 @@ def _reason(exc: Exception) -> str:
 
 def _not_supported(response: dict[str, Any]) -> None:
     if response.get("error") == "not_supported":
-        raise SignInError("BROWSER_NOT_SUPPORTED")
+        raise CatalogueError("BROWSER_NOT_SUPPORTED")
 
 
 def _credential(response: dict[str, Any]) -> dict[str, Any]:
@@ -233,7 +233,7 @@ def _add(conn: Connection, record: FactorRecord, enrollment_id: str, now: dateti
         raise failed("already_registered")
     try:
         factor_store.insert(conn, record)
-    except SignInError as exc:
+    except CatalogueError as exc:
         raise failed("already_registered") from exc
 
 

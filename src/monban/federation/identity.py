@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,13 +21,13 @@ class UpstreamIdentity:
         return "mfa" in self.amr
 
 
-def refused(provider: str, reason: str) -> SignInError:
+def refused(provider: str, reason: str) -> CatalogueError:
     """FEDERATED_RESPONSE_INVALID: the provider's answer failed a check (`reason` is for the
     audit log and the API's detail: never a token or a code)."""
-    return SignInError("FEDERATED_RESPONSE_INVALID", detail={"reason": reason},
+    return CatalogueError("FEDERATED_RESPONSE_INVALID", detail={"reason": reason},
                        provider=provider)
 
 
-def unreachable(provider: str, reason: str) -> SignInError:
-    return SignInError("FEDERATED_PROVIDER_ERROR", detail={"reason": reason},
+def unreachable(provider: str, reason: str) -> CatalogueError:
+    return CatalogueError("FEDERATED_PROVIDER_ERROR", detail={"reason": reason},
                        provider=provider)

@@ -23,7 +23,7 @@ from sqlalchemy import Connection
 
 from monban.accounts.identifiers import Identifier
 from monban.accounts.model import Account, Org, Role
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.federation.identity import UpstreamIdentity
 from monban.federation.provider import Provider
 from monban.store import accounts, audit, federated_links, orgs
@@ -51,11 +51,11 @@ def resolve(conn: Connection, provider: Provider, identity: UpstreamIdentity, no
             holder_org = orgs.get(conn, holder.org_id) if holder.org_id else None
             hidden = holder_org is not None and holder_org.settings.hide_account_existence
             if identity.email_verified and not hidden:
-                error = SignInError("FEDERATED_LINK_REQUIRED", provider=provider.display_name,
+                error = CatalogueError("FEDERATED_LINK_REQUIRED", provider=provider.display_name,
                                     detail={"link_url": "/signin?next=/account/linked"})
                 error.language = holder.language
                 raise error
-            raise SignInError("ACCOUNT_NOT_FOUND")
+            raise CatalogueError("ACCOUNT_NOT_FOUND")
     return _create(conn, provider, identity, now, language)
 
 
@@ -74,7 +74,7 @@ def _known(conn: Connection, provider: Provider, identity: UpstreamIdentity,
     assert account is not None, "a link's account is deleted with it (ON DELETE CASCADE)"
     org = orgs.get(conn, account.org_id) if account.org_id else None
     if not allowed(provider, org):
-        error = SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"provider": provider.slug})
+        error = CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"provider": provider.slug})
         error.language = account.language
         raise error
     sync = org.settings.federated_email_sync if org else True
@@ -83,16 +83,16 @@ def _known(conn: Connection, provider: Provider, identity: UpstreamIdentity,
             and identity.email != account.email):
         other = accounts.find(conn, Identifier("email", identity.email))
         if other is not None and other.id != account.id:
-            error = SignInError("FEDERATED_EMAIL_CONFLICT", provider=provider.display_name,
+            error = CatalogueError("FEDERATED_EMAIL_CONFLICT", provider=provider.display_name,
                                 detail={"fixes": list(CONFLICT_FIXES)})
             error.language = account.language
             raise error
         try:
             accounts.update_fields(conn, account.id, email=identity.email)
-        except SignInError as exc:  # taken by a racing change a moment ago
+        except CatalogueError as exc:  # taken by a racing change a moment ago
             if exc.code != "IDENTIFIER_TAKEN":  # e.g. IDENTIFIER_NOT_ALLOWED (UTS #39)
                 raise
-            raise SignInError("FEDERATED_EMAIL_CONFLICT", provider=provider.display_name,
+            raise CatalogueError("FEDERATED_EMAIL_CONFLICT", provider=provider.display_name,
                               detail={"fixes": list(CONFLICT_FIXES)}) from exc
         changed_from = account.email
         audit.record(conn, audit.AuditEvent(
@@ -115,9 +115,9 @@ def _create(conn: Connection, provider: Provider, identity: UpstreamIdentity, no
     domain = identity.email.rsplit("@", 1)[1] if identity.email else None
     claimed = org is not None and domain is not None and domain in orgs.domains(conn, org.id)
     if not (org and provider.auto_create and identity.email_verified and claimed):
-        raise SignInError("ACCOUNT_NOT_FOUND")
+        raise CatalogueError("ACCOUNT_NOT_FOUND")
     if not allowed(provider, org):
-        raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"provider": provider.slug})
+        raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"provider": provider.slug})
     account = Account(
         id=new_id(), org_id=org.id, role=Role.MEMBER, email=identity.email, phone=None,
         username=None, display_name=(identity.name or identity.email or "?")[:200],
@@ -125,7 +125,7 @@ def _create(conn: Connection, provider: Provider, identity: UpstreamIdentity, no
         password_changed_at=None, disabled=False, is_superadmin=False, created_at=now)
     accounts.insert(conn, account)
     if not federated_links.insert(conn, new_link(account.id, provider, identity, now)):
-        raise SignInError("FLOW_EXPIRED")  # a racing callback linked it first
+        raise CatalogueError("FLOW_EXPIRED")  # a racing callback linked it first
     audit.record(conn, audit.AuditEvent(
         at=now, event="federation.account_created", outcome="success", account_id=account.id,
         org_id=org.id, identifier=identity.email, detail={"provider": provider.slug}))
@@ -143,15 +143,15 @@ def link(conn: Connection, account: Account, provider: Provider, identity: Upstr
          now: datetime) -> federated_links.Link:
     """Link a signed-in account (it proved itself first) to the provider identity."""
     if not allowed(provider, orgs.get(conn, account.org_id) if account.org_id else None):
-        raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"provider": provider.slug})
+        raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"provider": provider.slug})
     existing = federated_links.find(conn, identity.issuer, identity.subject)
     if existing is not None:
         if existing.account_id == account.id:
             return existing
-        raise SignInError("FEDERATED_ALREADY_LINKED", provider=provider.display_name)
+        raise CatalogueError("FEDERATED_ALREADY_LINKED", provider=provider.display_name)
     created = new_link(account.id, provider, identity, now)
     if not federated_links.insert(conn, created):
-        raise SignInError("FEDERATED_ALREADY_LINKED", provider=provider.display_name)
+        raise CatalogueError("FEDERATED_ALREADY_LINKED", provider=provider.display_name)
     audit.record(conn, audit.AuditEvent(
         at=now, event="federation.linked", outcome="success", account_id=account.id,
         org_id=account.org_id, actor_id=account.id, identifier=account.label,
@@ -166,10 +166,10 @@ def unlink(conn: Connection, account: Account, link_id: str, now: datetime) -> N
     accounts.lock(conn, account.id)
     links = federated_links.list_for(conn, account.id)
     if not any(item.id == link_id for item in links):
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     current = accounts.get(conn, account.id)
     if (current is None or current.password_hash is None) and len(links) <= 1:
-        raise SignInError("LAST_SIGNIN_METHOD")
+        raise CatalogueError("LAST_SIGNIN_METHOD")
     federated_links.remove(conn, account.id, link_id)
     audit.record(conn, audit.AuditEvent(
         at=now, event="federation.unlinked", outcome="success", account_id=account.id,

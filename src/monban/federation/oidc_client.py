@@ -17,7 +17,7 @@ from joserfc.errors import BadSignatureError, ClaimError, JoseError, MissingKeyE
 
 from monban.accounts import display_names
 from monban.accounts.identifiers import normalise_email
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.federation import pkce
 from monban.federation.identity import UpstreamIdentity, refused, unreachable
 from monban.federation.metadata import Endpoints, MetadataCache
@@ -178,7 +178,7 @@ def _identity(issuer: str, subject: str, email: Any, verified: Any, name: Any, a
     if isinstance(email, str) and email:
         try:
             address = normalise_email(email)
-        except SignInError:
+        except CatalogueError:
             address = None
     return UpstreamIdentity(
         issuer=issuer, subject=subject[:255], email=address,

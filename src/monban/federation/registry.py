@@ -14,7 +14,7 @@ from monban.accounts import display_names
 from monban.clock import Clock
 from monban.crypto.sealing import Sealer
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.federation.presets import PRESETS
 from monban.federation.provider import OAUTH2, OIDC, PROTOCOLS, Provider
 from monban.store import audit
@@ -49,29 +49,29 @@ class ProviderRegistry:
                   ) -> Provider:
         """A preset (google, microsoft, …) or a generic OIDC provider by its issuer URL."""
         if not SLUG.fullmatch(slug) or slug == "callback":
-            raise SignInError("INVALID_REQUEST", detail={"field": "slug"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "slug"})
         if not client_id or not client_secret or len(client_id) > 500:
-            raise SignInError("INVALID_REQUEST", detail={"field": "client"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "client"})
         settings: dict[str, Any] = dict(config or {})
         if preset is not None:
             known = PRESETS.get(preset)
             if known is None:
-                raise SignInError("INVALID_REQUEST", detail={"field": "preset"})
+                raise CatalogueError("INVALID_REQUEST", detail={"field": "preset"})
             protocol, issuer = known.protocol, issuer or known.issuer
             settings = {**known.config, "scopes": list(known.scopes), **settings}
             display_name = display_name or known.display_name
         else:
             protocol = str(settings.pop("protocol", OIDC))
             if not issuer or not issuer.startswith(("https://", "http://")):
-                raise SignInError("INVALID_REQUEST", detail={"field": "issuer"})
+                raise CatalogueError("INVALID_REQUEST", detail={"field": "issuer"})
         if protocol not in PROTOCOLS or (protocol == OAUTH2 and not all(
                 settings.get(k) for k in ("authorization_endpoint", "token_endpoint",
                                           "userinfo_endpoint"))):
-            raise SignInError("INVALID_REQUEST", detail={"field": "protocol"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "protocol"})
         if scopes:
             settings["scopes"] = scopes
         if auto_create and org_id is None:  # only an org's own IdP may create accounts
-            raise SignInError("INVALID_REQUEST", detail={"field": "auto_create"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "auto_create"})
         assert issuer is not None
         row_id = new_id()
         row = rows.ProviderRow(
@@ -88,7 +88,7 @@ class ProviderRegistry:
     async def get(self, slug: str) -> Provider:
         row = await self._db.run(rows.by_slug, slug, write=False)
         if row is None:
-            raise SignInError("NOT_FOUND", detail={"provider": slug[:64]})
+            raise CatalogueError("NOT_FOUND", detail={"provider": slug[:64]})
         return self.opened(row)
 
     async def by_id(self, provider_id: str) -> Provider | None:

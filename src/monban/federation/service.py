@@ -26,7 +26,7 @@ from monban.accounts.model import Account
 from monban.clock import Clock
 from monban.config import Settings
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.federation import linking
 from monban.federation.identity import UpstreamIdentity, refused, unreachable
 from monban.federation.metadata import MetadataCache
@@ -122,7 +122,7 @@ class FederationService:
                     purpose: str = SIGNIN, account: Account | None = None) -> Redirect:
         provider = await self.registry.get(slug)
         if not provider.enabled:
-            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"provider": slug[:64]})
+            raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"provider": slug[:64]})
         now = self._clock.now()
         state, nonce = new_token(), new_token()
         redirect_uri = self.redirect_uri(request)
@@ -152,7 +152,7 @@ class FederationService:
                                 kinds=(KIND,), account=False)).flow
         provider = await self.registry.by_id(str(flow.data.get("provider_id")))
         if provider is None or not provider.enabled:
-            raise SignInError("FLOW_EXPIRED")
+            raise CatalogueError("FLOW_EXPIRED")
         name = provider.display_name
         try:
             if flow.data.get("via") != via:
@@ -161,7 +161,7 @@ class FederationService:
                     account is None or account.id != flow.account_id):
                 raise refused(name, "link_not_this_account")
             if not await self._db.run(flows.advance, flow.id, (REDIRECTED,), ANSWERED, now):
-                raise SignInError("FLOW_EXPIRED")
+                raise CatalogueError("FLOW_EXPIRED")
             if error:
                 raise unreachable(name, "provider_" + "".join(
                     c for c in error[:40] if c.isalnum() or c == "_"))
@@ -172,7 +172,7 @@ class FederationService:
                 provider, code[:2048], str(flow.data["redirect_uri"]),
                 str(flow.data["code_verifier"]), str(flow.data["nonce"]),
                 int(now.timestamp()))
-        except SignInError as failure:
+        except CatalogueError as failure:
             await self._audit_failure(failure, flow, provider, request, now)
             raise
         next_url = str(flow.data.get("next") or "/account/security")
@@ -180,7 +180,7 @@ class FederationService:
             assert account is not None
             try:
                 created = await self._db.run(linking.link, account, provider, identity, now)
-            except SignInError as failure:
+            except CatalogueError as failure:
                 await self._audit_failure(failure, flow, provider, request, now)
                 raise
             return Linked(created, provider, next_url)
@@ -205,7 +205,7 @@ class FederationService:
         language = request.language or self._settings.default_language
         try:
             resolved = await self._db.run(linking.resolve, provider, identity, now, language)
-        except SignInError as failure:
+        except CatalogueError as failure:
             await self._audit_failure(failure, flow, provider, request, now, identity)
             raise
         account = resolved.account
@@ -214,7 +214,7 @@ class FederationService:
             data.pop(secret, None)
         if not await self._db.run(flows.advance, flow.id, (ANSWERED,), PROVEN, now,
                                   account_id=account.id, data=data):
-            raise SignInError("FLOW_EXPIRED")
+            raise CatalogueError("FLOW_EXPIRED")
         loaded = await open_flow(self._db, self._clock, flow.id, request, (PROVEN,),
                                  kinds=(KIND,))
         assert loaded.account is not None
@@ -231,7 +231,7 @@ class FederationService:
                 await policy.check(ctx)
             async with lockout.attempt(self._counters, keys, settings, self._clock, ctx):
                 pass  # the provider proved the person: a success, which clears the counts
-        except SignInError as failure:
+        except CatalogueError as failure:
             await service.undo(ctx)
             await self._audit_failure(failure, loaded.flow, provider, request, now, identity,
                                       account, ctx.trace)
@@ -247,7 +247,7 @@ class FederationService:
         return await service.complete(loaded.flow, (PROVEN,), account, settings, request,
                                       ctx, amr)
 
-    async def _audit_failure(self, failure: SignInError, flow: flows.Flow, provider: Provider,
+    async def _audit_failure(self, failure: CatalogueError, flow: flows.Flow, provider: Provider,
                              request: RequestInfo, now: datetime,
                              identity: UpstreamIdentity | None = None,
                              account: Account | None = None,

@@ -15,7 +15,7 @@ from monban.accounts.model import Account
 from monban.clock import Clock
 from monban.crypto.code_hash import CodeHasher
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.store import app_passwords as store
 from monban.store import audit
 from monban.store.app_passwords import AppPassword
@@ -54,7 +54,7 @@ class AppPasswords:
         """A new app password and its text, which is never stored and never shown again."""
         name = " ".join(name.split())
         if not name or len(name) > MAX_NAME:
-            raise SignInError("INVALID_REQUEST", detail={"field": "name",
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "name",
                                                          "problem": "1 to 100 characters"})
         password = generate()
         record = AppPassword(id=new_id(), account_id=account.id, name=name,
@@ -75,7 +75,7 @@ class AppPasswords:
 def _create(conn: Connection, account: Account, record: AppPassword, digest: str,
             actor_id: str | None, ip: str | None) -> None:
     if store.live_count(conn, account.id) >= MAX_LIVE:
-        raise SignInError("INVALID_REQUEST", detail={"field": "name",
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "name",
                                                      "problem": f"at most {MAX_LIVE} live "
                                                                 "app passwords"})
     store.insert(conn, record, digest)

@@ -23,7 +23,7 @@ from monban.accounts.model import Account, Org
 from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
 from monban.clock import Clock
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import FactorRecord
 from monban.mail.app_passwords import AppPasswords, looks_like_one
 from monban.passwords.hasher import PasswordHasher
@@ -83,7 +83,7 @@ class MailLogins:
             await self._hasher.verify(None, normalise(secret))
             await self._audit(now, None, protocol, request, "INVALID_CREDENTIALS",
                               identifier=parsed.value if parsed else None)
-            raise SignInError("INVALID_CREDENTIALS")
+            raise CatalogueError("INVALID_CREDENTIALS")
         account, settings = loaded.account, loaded.settings
         ctx = PolicyContext(account=account, org=loaded.org, settings=settings,
                             request=request, now=now, account_ip_rules=loaded.account_rules,
@@ -97,7 +97,7 @@ class MailLogins:
             for policy in AFTER_SECRET:
                 if policy.name not in NOT_FOR_MAIL:
                     await policy.check(ctx)
-        except SignInError as error:
+        except CatalogueError as error:
             error.language = account.language
             await self._audit(now, account, protocol, request, error.code, ctx=ctx)
             raise
@@ -120,11 +120,11 @@ class MailLogins:
         verdict = await self._hasher.verify(account.password_hash, normalise(secret))
         if not verdict.ok:
             ctx.note("password", False)
-            raise SignInError("INVALID_CREDENTIALS")
+            raise CatalogueError("INVALID_CREDENTIALS")
         if self._second_step.is_on(account, settings, loaded.factors):
             ctx.note("password", True, mfa=True)
             ctx.note(APP_PASSWORD_STEP, False, mfa=True)
-            raise SignInError("APP_PASSWORD_REQUIRED")
+            raise CatalogueError("APP_PASSWORD_REQUIRED")
         ctx.note("password", True, mfa=False)
         return MailLogin(account, "password")
 

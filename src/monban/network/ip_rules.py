@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from ipaddress import IPv4Network, IPv6Network, ip_network
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.network.client_ip import IPAddress
 
 Network = IPv4Network | IPv6Network
@@ -16,7 +16,7 @@ def parse_rule(text: str) -> Network:
     try:
         return ip_network(text.strip(), strict=False)
     except ValueError as exc:
-        raise SignInError("INVALID_IP_RULE", detail={"value": text[:60]}) from exc
+        raise CatalogueError("INVALID_IP_RULE", detail={"value": text[:60]}) from exc
 
 
 def allows(rules: Iterable[str], address: IPAddress) -> bool:

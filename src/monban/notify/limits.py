@@ -52,7 +52,7 @@ from monban.clock import Clock
 from monban.config import Settings
 from monban.crypto.sealing import derive_key
 from monban.db.database import Database
-from monban.errors import ErrorCode, SignInError
+from monban.errors import CatalogueError, ErrorCode
 from monban.factors.one_time_codes import mask
 from monban.network.client_ip import IPAddress
 from monban.notify.outgoing import Origin, Outgoing
@@ -155,7 +155,7 @@ class SendLimiter:
             ip=str(origin.ip) if origin.ip else None,
             detail={"kind": message.kind, "channel": message.channel, "to": shown,
                     "to_hash": self.destination_hash(message)[:16], **detail}))
-        raise SignInError(code, detail={"channel": message.channel, **detail})
+        raise CatalogueError(code, detail={"channel": message.channel, **detail})
 
 
 def normalised(message: Outgoing) -> str:
@@ -166,7 +166,7 @@ def normalised(message: Outgoing) -> str:
             return normalise_phone(message.to)
         if message.channel == "email":
             return normalise_email(message.to)
-    except SignInError:
+    except CatalogueError:
         pass
     return message.to.strip().lower()
 

@@ -19,7 +19,7 @@ _IN_FLIGHT: set[asyncio.Task[None]] = set()
 
 class SmsSender(Protocol):
     async def send_sms(self, to: str, text: str) -> None:
-        """Deliver `text` to the E.164 number `to`; raise SignInError(SERVICE_UNAVAILABLE)
+        """Deliver `text` to the E.164 number `to`; raise CatalogueError(SERVICE_UNAVAILABLE)
         when the provider cannot take it."""
         ...
 

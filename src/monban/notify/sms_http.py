@@ -14,7 +14,7 @@ from urllib.parse import quote
 import httpx
 
 from monban.config import Settings
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 log = logging.getLogger("monban.notify.sms")
 TIMEOUT_SECONDS = 10.0
@@ -45,11 +45,11 @@ class HttpSmsSender:
         except httpx.HTTPError as exc:
             log.warning("SMS provider unreachable (%s) for %s", type(exc).__name__,
                         _tail(to))
-            raise SignInError("SERVICE_UNAVAILABLE", detail={"channel": "sms"}) from None
+            raise CatalogueError("SERVICE_UNAVAILABLE", detail={"channel": "sms"}) from None
         if not response.is_success:
             log.warning("SMS provider refused a message for %s: HTTP %d", _tail(to),
                         response.status_code)
-            raise SignInError("SERVICE_UNAVAILABLE", detail={"channel": "sms"})
+            raise CatalogueError("SERVICE_UNAVAILABLE", detail={"channel": "sms"})
         log.info("SMS accepted by the provider for %s", _tail(to))
 
 

@@ -12,7 +12,7 @@ from email.utils import formatdate, make_msgid
 import aiosmtplib
 
 from monban.config import Settings
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 log = logging.getLogger("monban.notify.smtp")
 TIMEOUT_SECONDS = 10.0
@@ -57,7 +57,7 @@ class SmtpSender:
                 timeout=self._timeout)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             log.warning("SMTP delivery to %s failed (%s)", _domain(to), type(exc).__name__)
-            raise SignInError("SERVICE_UNAVAILABLE", detail={"channel": "email"}) from None
+            raise CatalogueError("SERVICE_UNAVAILABLE", detail={"channel": "email"}) from None
         log.info("email accepted by the SMTP server for %s", _domain(to))
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.oidc import pkce
 from monban.oidc.clients import Client
 
@@ -18,7 +18,7 @@ PROMPTS = frozenset({"none", "login", "consent", "select_account"})
 
 
 class PageRefusal(Exception):
-    def __init__(self, error: SignInError) -> None:
+    def __init__(self, error: CatalogueError) -> None:
         super().__init__(error.code)
         self.error = error
 
@@ -62,7 +62,7 @@ class RedirectRefusal(Exception):
 
 
 def _field(name: str) -> PageRefusal:
-    return PageRefusal(SignInError("INVALID_REQUEST", detail={"field": name}))
+    return PageRefusal(CatalogueError("INVALID_REQUEST", detail={"field": name}))
 
 
 def client_and_redirect(params: Mapping[str, str], client: Client | None) -> tuple[Client, str]:

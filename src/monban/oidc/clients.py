@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 SCOPES = ("openid", "profile", "email", "phone", "offline_access")
 GRANTS = ("authorization_code", "refresh_token", "client_credentials")
@@ -44,10 +44,10 @@ class Client:
 
 
 def checked(client: Client) -> Client:
-    """The client if its registration is sound; SignInError(INVALID_REQUEST) with the field
+    """The client if its registration is sound; CatalogueError(INVALID_REQUEST) with the field
     otherwise."""
-    def bad(name: str) -> SignInError:
-        return SignInError("INVALID_REQUEST", detail={"field": name})
+    def bad(name: str) -> CatalogueError:
+        return CatalogueError("INVALID_REQUEST", detail={"field": name})
 
     if not client.name.strip() or len(client.name) > 200:
         raise bad("name")

@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from monban.clock import Clock
 from monban.crypto.sealing import Sealer
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.oidc import client_auth, id_tokens, keys
 from monban.oidc.authorization import (
     AuthorizationRequest,
@@ -266,7 +266,7 @@ class Provider:
                      ) -> tuple[dict[str, str], datetime | None]:
         """The parked request, for the browser that parked it (FLOW_EXPIRED otherwise)."""
         if not flow_id or len(flow_id) > 60:
-            raise SignInError("FLOW_EXPIRED")
+            raise CatalogueError("FLOW_EXPIRED")
         loaded = await open_flow(self.db, self.clock, flow_id, request, (FlowState.PENDING,),
                                  kinds=(PARKED,), account=False)
         fresh = loaded.flow.data.get("fresh_after")

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.oidc import id_tokens, keys
 from monban.oidc.clients import Client, checked
 from monban.oidc.provider import Provider
@@ -33,7 +33,7 @@ async def create(provider: Provider, client: Client, actor_id: str | None = None
 async def get(provider: Provider, client_id: str) -> Client:
     client = await provider.db.run(oidc_clients.get, client_id, write=False)
     if client is None:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return client
 
 
@@ -43,7 +43,7 @@ async def update(provider: Provider, client: Client, changes: dict[str, Any],
                "signing_alg", "allow_webview", "skip_consent", "access_token_ttl",
                "refresh_token_ttl", "jwks"}
     if set(changes) - allowed:
-        raise SignInError("INVALID_REQUEST", detail={"field": sorted(set(changes) - allowed)[0]})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": sorted(set(changes) - allowed)[0]})
     values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
                               for k, v in changes.items()}
     updated = checked(replace(client, **values))
@@ -56,7 +56,7 @@ async def update(provider: Provider, client: Client, changes: dict[str, Any],
 async def rotate_secret(provider: Provider, client: Client, actor_id: str | None = None
                         ) -> str:
     if client.public:
-        raise SignInError("INVALID_REQUEST", detail={"field": "public"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "public"})
     secret = provider.secrets.new()
     updated = replace(client, secret_digest=provider.secrets.digest(client.id, secret))
     await provider.db.run(_save, updated, actor_id, provider.clock.now(), "secret_rotated")
@@ -73,7 +73,7 @@ async def rotate_keys(provider: Provider, alg: str) -> StoredKey:
     """A new signing key; the old one stays published until its tokens have expired (the
     longest access-token lifetime of any client, or an ID token's, whichever is longer)."""
     if alg not in ("ES256", "RS256"):
-        raise SignInError("INVALID_REQUEST", detail={"field": "alg"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "alg"})
     key = await provider.db.run(_rotate, alg, provider, provider.clock.now())
     provider.forget_keys()
     return key

@@ -22,7 +22,7 @@ from typing import Any
 
 from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.passwords.blocklist import Identity, identity_field, is_common
 from monban.passwords.hasher import PasswordHasher
 from monban.passwords.rules import normalise
@@ -40,8 +40,8 @@ CLASSES: dict[str, Callable[[str], bool]] = {
 full-width digit is a digit; a space or an emoji is a symbol."""
 
 
-def violation(rule: str, **detail: Any) -> SignInError:
-    return SignInError("PASSWORD_POLICY_VIOLATION", detail={"rule": rule, **detail})
+def violation(rule: str, **detail: Any) -> CatalogueError:
+    return CatalogueError("PASSWORD_POLICY_VIOLATION", detail={"rule": rule, **detail})
 
 
 def min_length(settings: OrgSettings, only_factor: bool) -> int:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from monban.accounts.model import Account
 from monban.crypto.code_hash import CodeHasher
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.one_time_codes import TTL
 from monban.notify.outgoing import Kind, Origin, Outgoing
 from monban.notify.senders import Senders
@@ -120,7 +120,7 @@ class Recovery:
     async def _try(delivery: Any) -> int:
         try:
             await delivery
-        except SignInError:
+        except CatalogueError:
             log.warning("a recovery notice could not be delivered")
             return 0
         return 1

@@ -22,7 +22,7 @@ from monban.accounts.model import Account
 from monban.admin.authorization import Action, Target, authorize
 from monban.crypto.code_hash import CodeHasher
 from monban.db.tables import factor_enrollments, factors
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors import backup_codes, issued_backup_code
 from monban.recovery import notices
 from monban.signin import lockout
@@ -96,7 +96,7 @@ class AdminReset:
         org = await self._rt.directory.org(member.org_id) if member.org_id else None
         if org is not None and backup_codes.BackupCodeFactor.kind not in (
                 org.settings.allowed_factors):
-            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"factor": "backup_code"})
+            raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"factor": "backup_code"})
         code, ended = await self._rt.db.run(_issue_one, self._r.codes, member.id,
                                             self._rt.clock.now())
         await self._r.audit("admin.backup_code_issued", "success", member, request,

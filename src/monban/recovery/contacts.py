@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from monban.accounts.identifiers import normalise_email, normalise_phone
 from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors import one_time_codes
 from monban.factors.one_time_codes import RESEND_AFTER, Scope, mask
 from monban.recovery import notices
@@ -39,13 +39,13 @@ def parse(params: dict[str, Any]) -> tuple[str, str]:
     email, phone = params.get("email"), params.get("phone")
     if isinstance(email, str) and email.strip() and not phone:
         if len(email) > 320:
-            raise SignInError("INVALID_EMAIL")
+            raise CatalogueError("INVALID_EMAIL")
         return "email", normalise_email(email)
     if isinstance(phone, str) and phone.strip() and not email:
         if len(phone) > 32:
-            raise SignInError("INVALID_PHONE_NUMBER")
+            raise CatalogueError("INVALID_PHONE_NUMBER")
         return "sms", normalise_phone(phone)
-    raise SignInError("INVALID_REQUEST", detail={"fields": ["email", "phone"]})
+    raise CatalogueError("INVALID_REQUEST", detail={"fields": ["email", "phone"]})
 
 
 def sent(contact: RecoveryContact) -> dict[str, Any]:
@@ -71,7 +71,7 @@ class Contacts:
             verified_at=None, created_at=self._rt.clock.now()))
         try:
             await self._send(account, contact, request)
-        except SignInError:  # not sent (a send limit, the provider): nothing left behind
+        except CatalogueError:  # not sent (a send limit, the provider): nothing left behind
             await self._rt.db.run(store.remove, account.id, contact.id)
             raise
         await self._r.audit("recovery_contact.added", "success", account, request,
@@ -98,7 +98,7 @@ class Contacts:
         try:
             async with lockout.attempt(self._rt.counters, keys, settings, self._rt.clock):
                 await prove()
-        except SignInError as error:
+        except CatalogueError as error:
             error.language = account.language
             await self._r.audit("recovery_contact.verified", "failure", account, request,
                                 code=error.code, actor_id=account.id, contact=contact.id)
@@ -114,7 +114,7 @@ class Contacts:
     async def remove(self, account: Account, contact_id: str, request: RequestInfo) -> None:
         contact = await self._rt.db.run(store.get, account.id, contact_id[:64], write=False)
         if contact is None or not await self._rt.db.run(store.remove, account.id, contact.id):
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
         await self._r.audit("recovery_contact.removed", "success", account, request,
                             actor_id=account.id, contact=contact.id, channel=contact.channel,
                             target=mask(contact.target))
@@ -127,9 +127,9 @@ class Contacts:
     async def _pending(self, account: Account, contact_id: str) -> RecoveryContact:
         contact = await self._rt.db.run(store.get, account.id, contact_id[:64], write=False)
         if contact is None:
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
         if contact.verified:
-            raise SignInError("INVALID_REQUEST", detail={"verified": True})
+            raise CatalogueError("INVALID_REQUEST", detail={"verified": True})
         return contact
 
     async def _send(self, account: Account, contact: RecoveryContact,
@@ -147,4 +147,4 @@ def _confirm(conn: Connection, codes: Any, contact: RecoveryContact, code: Any,
     scope = Scope(contact.account_id, PURPOSE, contact.channel, contact.target)
     one_time_codes.consume(conn, codes, scope, code, now)
     if not store.mark_verified(conn, contact.account_id, contact.id, now):
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from monban.accounts.model import Account
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import Challenge, FactorContext, FactorRecord
 from monban.factors.registry import counts_alone
 from monban.recovery import notices
@@ -55,7 +55,7 @@ class Outcomes:
         assert loaded.account is not None
         record = next((f for f in self._reset.usable(loaded) if f.id == factor_id), None)
         if record is None:
-            raise SignInError("NOT_FOUND", detail={"factor": factor_id[:40]})
+            raise CatalogueError("NOT_FOUND", detail={"factor": factor_id[:40]})
         ctx = FactorContext(account=loaded.account, settings=loaded.settings, request=request,
                             now=self._rt.clock.now(), flow_id=loaded.flow.id,
                             origin=request.origin)
@@ -87,7 +87,7 @@ class Outcomes:
         try:
             async with lockout.attempt(self._rt.counters, keys, ctx.settings, self._rt.clock):
                 answered = await prove()
-        except SignInError as error:
+        except CatalogueError as error:
             await self._reset.failed("recovery.mfa", error, loaded, request)
             raise
         if answered is None:
@@ -99,7 +99,7 @@ class Outcomes:
         data: flows.FlowData = {**loaded.flow.data, "amr": amr, "challenges": {}}
         if not await self._rt.db.run(flows.advance, loaded.flow.id, (MFA,), FINISH[purpose],
                                      ctx.now, data=data):
-            raise SignInError("FLOW_EXPIRED")
+            raise CatalogueError("FLOW_EXPIRED")
         await self._r.audit("recovery.mfa", "success", ctx.account, request,
                             flow_id=loaded.flow.id, factor=record.kind)
         loaded.flow.state, loaded.flow.data = FINISH[purpose], data
@@ -112,11 +112,11 @@ class Outcomes:
         flow, account, now = loaded.flow, loaded.account, self._rt.clock.now()
         assert account is not None
         if not await self._rt.db.run(flows.advance, flow.id, (NEW_PASSWORD,), SETTING, now):
-            raise SignInError("FLOW_EXPIRED")
+            raise CatalogueError("FLOW_EXPIRED")
         try:
             await self._rt.directory.set_password(account, password, actor_id=account.id,
                                                   end_sessions=True, min_age=False)
-        except SignInError as error:
+        except CatalogueError as error:
             await self._rt.db.run(flows.advance, flow.id, (SETTING,), NEW_PASSWORD, now)
             await self._reset.failed("recovery.password_reset", error, loaded, request)
             raise
@@ -128,7 +128,7 @@ class Outcomes:
         try:
             return await self._sign_in(loaded, request, (SETTING,),
                                        [*flow.data.get("amr", []), "pwd"])
-        except SignInError as error:
+        except CatalogueError as error:
             error.detail = {**error.detail, "password_changed": True}
             raise
 
@@ -148,7 +148,7 @@ class Outcomes:
             if not await self._rt.db.run(flows.advance, flow.id, (PASSWORD,), MFA_ENROLL,
                                          self._rt.clock.now(), data=data,
                                          keep_signed_in=keep_signed_in):
-                raise SignInError("FLOW_EXPIRED")
+                raise CatalogueError("FLOW_EXPIRED")
             result: SignedIn | SecondStepRequired = SecondStepRequired(
                 flow.id, MFA_ENROLL, [], [k for k in self._rt.factors.registry
                                           if k in settings.allowed_factors
@@ -175,7 +175,7 @@ class Outcomes:
         assert loaded.account is not None
         chosen = [r for r in loaded.account_rules if rule_id is None or r.id == rule_id]
         if rule_id is not None and not chosen:
-            raise SignInError("NOT_FOUND")
+            raise CatalogueError("NOT_FOUND")
         for rule in chosen:
             await self._rt.directory.remove_ip_rule("account", loaded.account.id, rule.id,
                                                     actor_id=loaded.account.id)
@@ -226,7 +226,7 @@ class Outcomes:
         try:
             for policy in before:
                 await policy.check(ctx)
-        except SignInError as error:
+        except CatalogueError as error:
             await signin.undo(ctx)
             await signin.fail(error, loaded.flow, loaded.account, request, ctx)
             raise

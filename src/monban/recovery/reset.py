@@ -35,7 +35,7 @@ from sqlalchemy import Connection
 from monban.accounts.identifiers import Identifier, classify, email_domain
 from monban.accounts.model import Account, Org
 from monban.accounts.org_settings import DEFAULT_SETTINGS
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors import one_time_codes
 from monban.factors.base import FactorRecord
 from monban.factors.one_time_codes import RESEND_AFTER, Scope, mask
@@ -114,19 +114,19 @@ class Reset:
     # Starting ---------------------------------------------------------------------------
     async def start(self, identifier: str, purpose: str, request: RequestInfo) -> Step:
         if purpose not in PURPOSES:
-            raise SignInError("INVALID_REQUEST", detail={"field": "purpose"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "purpose"})
         parsed = classify(identifier)
         label = parsed.value if parsed else None
         found = await self._rt.db.run(_lookup, parsed, self._rt.settings.hide_unknown_accounts,
                                       write=False)
         account, settings = found.account, found.org.settings if found.org else DEFAULT_SETTINGS
-        error: SignInError | None = None
+        error: CatalogueError | None = None
         if account is None and not found.hidden:
-            error = SignInError("ACCOUNT_NOT_FOUND")
+            error = CatalogueError("ACCOUNT_NOT_FOUND")
         elif purpose != "ip" and not settings.self_reset_allowed:
-            error = SignInError("SELF_RESET_NOT_ALLOWED", who_to_ask(found.org))
+            error = CatalogueError("SELF_RESET_NOT_ALLOWED", who_to_ask(found.org))
         elif not found.hidden and not found.contacts:
-            error = SignInError("NO_RECOVERY_OPTION", who_to_ask(found.org))
+            error = CatalogueError("NO_RECOVERY_OPTION", who_to_ask(found.org))
         if error is not None:
             if account is not None and not found.hidden:
                 error.language = account.language
@@ -175,7 +175,7 @@ class Reset:
         last = flow.data.get("sent_at")
         if last and now - datetime.fromisoformat(last) < RESEND_AFTER:
             wait = RESEND_AFTER - (now - datetime.fromisoformat(last))
-            raise SignInError("INVALID_REQUEST",
+            raise CatalogueError("INVALID_REQUEST",
                               detail={"retry_after": max(1, int(wait.total_seconds() + .999))})
         if flow.data.get("typed"):
             channel, target = parse(contact or {})
@@ -187,14 +187,14 @@ class Reset:
             stored = None if chosen is None or account is None else await self._rt.db.run(
                 contact_store.get, account.id, contact_id, write=False)
             if stored is None or not stored.verified:
-                raise SignInError("NOT_FOUND", detail={"contact": contact_id[:40]})
+                raise CatalogueError("NOT_FOUND", detail={"contact": contact_id[:40]})
             channel, target, match = stored.channel, stored.target, True
         data = {**flow.data, "sent": {"channel": channel, "target": target},
                 "sent_at": now.isoformat(), "failures": 0}
         if flow.data.get("typed"):
             if not await self._rt.db.run(flows.advance, flow.id, (CHOOSE, CODE), CODE, now,
                                          data=data):
-                raise SignInError("FLOW_EXPIRED")
+                raise CatalogueError("FLOW_EXPIRED")
             if match and account is not None:
                 _background(self._quietly(account, flow, channel, target, now, request))
         else:
@@ -224,7 +224,7 @@ class Reset:
                                                   flow.id), now,
                 lambda code: self._r.send_code(account, channel, target, purpose, code,
                                                request))
-        except SignInError as error:
+        except CatalogueError as error:
             log.warning("recovery code not sent (%s)", error.code)
 
     async def verify(self, flow_id: str, code: Any, request: RequestInfo) -> Step:
@@ -233,7 +233,7 @@ class Reset:
         flow, account = loaded.flow, loaded.account
         sent = flow.data.get("sent")
         if not sent:
-            raise SignInError("FLOW_EXPIRED")
+            raise CatalogueError("FLOW_EXPIRED")
         key = account.id if account else f"unknown:{flow.data.get('identifier')}"
         keys = await self._r.keys(key, request)
         usable = self.usable(loaded) if account else []
@@ -251,7 +251,7 @@ class Reset:
         try:
             async with lockout.attempt(self._rt.counters, keys, loaded.settings, self._rt.clock):
                 await prove()
-        except SignInError as error:
+        except CatalogueError as error:
             await self.failed("recovery.code", error, loaded, request)
             raise
         await self._r.audit("recovery.code", "success", account, request, flow_id=flow.id,
@@ -259,7 +259,7 @@ class Reset:
         loaded.flow.state = following
         return Step(loaded.flow, usable if following == MFA else [])
 
-    async def failed(self, event: str, error: SignInError, loaded: Loaded,
+    async def failed(self, event: str, error: CatalogueError, loaded: Loaded,
                       request: RequestInfo) -> None:
         account = loaded.account
         if account is not None and not loaded.flow.data.get("typed"):
@@ -300,15 +300,15 @@ def _verified(conn: Connection, account_id: str, channel: str, target: str) -> b
 
 
 def _use_code(conn: Connection, codes: Any, flow: flows.Flow, sent: dict[str, str], code: Any,
-              now: datetime, following: FlowState, disabled: bool) -> SignInError | None:
+              now: datetime, following: FlowState, disabled: bool) -> CatalogueError | None:
     """Use the code and move the flow on in one transaction. A wrong code is counted on the
     flow (returned, not raised, so that the count is kept); the fifth retires the code."""
     scope = Scope(flow.account_id or "", PURPOSE, sent["channel"], sent["target"], flow.id)
     try:
         if flow.account_id is None:  # an unknown account, existence hidden: nothing is right
-            raise SignInError("INVALID_OTP")
+            raise CatalogueError("INVALID_OTP")
         one_time_codes.consume(conn, codes, scope, code, now)
-    except SignInError as error:
+    except CatalogueError as error:
         failures = int(flow.data.get("failures", 0)) + 1
         if failures >= MAX_CODE_FAILURES and flow.account_id is not None:
             otp_store.supersede_all(conn, scope)
@@ -317,9 +317,9 @@ def _use_code(conn: Connection, codes: Any, flow: flows.Flow, sent: dict[str, st
         return error
     if disabled:
         flows.advance(conn, flow.id, (CODE,), FlowState.DONE, now)
-        return SignInError("ACCOUNT_DISABLED")
+        return CatalogueError("ACCOUNT_DISABLED")
     data: flows.FlowData = {**flow.data, "failures": 0, "amr": ["otp"]}
     if not flows.advance(conn, flow.id, (CODE,), following, now, data=data):
-        return SignInError("FLOW_EXPIRED")
+        return CatalogueError("FLOW_EXPIRED")
     flow.data = data
     return None

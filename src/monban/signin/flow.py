@@ -18,7 +18,7 @@ from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
 from monban.clock import Clock
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.passwords.hasher import PasswordHasher
 from monban.passwords.rules import normalise
 from monban.sessions.device import describe
@@ -73,7 +73,7 @@ class SignInService:
         flow, parsed = self._new_flow(identifier, request, keep_signed_in)
         found = await self._db.run(_start, flow, parsed, self._hide_unknown)
         if found is None:
-            raise SignInError("ACCOUNT_NOT_FOUND")
+            raise CatalogueError("ACCOUNT_NOT_FOUND")
         return flow
 
     def _new_flow(self, identifier: str, request: RequestInfo, keep_signed_in: bool
@@ -114,14 +114,14 @@ class SignInService:
         loaded = await self._db.run(_start_and_load, flow, parsed, self._hide_unknown,
                                     request.device_id)
         if loaded is None:
-            raise SignInError("ACCOUNT_NOT_FOUND")
+            raise CatalogueError("ACCOUNT_NOT_FOUND")
         return await self._submit(loaded, password, request, None)
 
     async def _submit(self, loaded: Loaded | None, password: str, request: RequestInfo,
                       keep_signed_in: bool | None) -> SignedIn | SecondStepRequired:
         now = self._clock.now()
         if loaded is None or loaded.flow.state != PASSWORD or loaded.flow.expires_at <= now:
-            raise SignInError("FLOW_EXPIRED")
+            raise CatalogueError("FLOW_EXPIRED")
         flow, account, settings = loaded.flow, loaded.account, loaded.settings
         if keep_signed_in is not None:
             flow.keep_signed_in = keep_signed_in
@@ -139,9 +139,9 @@ class SignInService:
                     account.password_hash if account else None, normalise(password))
                 if account is None or not verdict.ok:
                     ctx.note("password", False)
-                    raise SignInError("INVALID_CREDENTIALS")
+                    raise CatalogueError("INVALID_CREDENTIALS")
                 ctx.note("password", True)
-        except SignInError as error:
+        except CatalogueError as error:
             await self.undo(ctx)
             await self.fail(error, flow, account, request, ctx)
             raise
@@ -150,7 +150,7 @@ class SignInService:
             await self._db.run(accounts.set_password_hash, account.id, new_hash, None)
         try:
             await PASSWORD_AGE.check(ctx)  # too old, or an admin asked for a new one
-        except SignInError as due:
+        except CatalogueError as due:
             from monban.signin.password_change import require_change
             await require_change(self, self._db, loaded, request, ctx, due)
         return await self.after_password(flow, account, settings, request, ctx, loaded.factors)
@@ -166,7 +166,7 @@ class SignInService:
         if ctx.restricted:  # no push, SMS or code is sent for a restricted account (#4)
             try:
                 await NotRestricted().check(ctx)
-            except SignInError as error:
+            except CatalogueError as error:
                 await self.fail(error, flow, account, request, ctx)
                 raise
         if self.second_step is not None:
@@ -187,7 +187,7 @@ class SignInService:
         try:
             for policy in after:
                 await policy.check(ctx)
-        except SignInError as error:
+        except CatalogueError as error:
             await self.undo(ctx)
             await self.fail(error, flow, account, request, ctx)
             raise
@@ -206,7 +206,7 @@ class SignInService:
         try:  # the password was proven on this flow; every other policy runs again
             for policy in before + after:
                 await policy.check(ctx)
-        except SignInError as error:
+        except CatalogueError as error:
             await self.undo(ctx)
             await self.fail(error, loaded.flow, loaded.account, request, ctx)
             raise
@@ -229,8 +229,8 @@ class SignInService:
                                                               request.user_agent[:512])):
                 verdict = await self._hasher.verify(account.password_hash, normalise(password))
                 if not verdict.ok:
-                    raise SignInError("INVALID_CREDENTIALS")
-        except SignInError as error:
+                    raise CatalogueError("INVALID_CREDENTIALS")
+        except CatalogueError as error:
             if error.code != "INVALID_CREDENTIALS":
                 raise  # locked out: refused before any password was checked
             await self._db.run(audit.record, audit.AuditEvent(
@@ -262,11 +262,11 @@ class SignInService:
             return SignedIn(result.token, result.session, account)
         await self.undo(ctx)
         if result is None:
-            raise SignInError("FLOW_EXPIRED")
+            raise CatalogueError("FLOW_EXPIRED")
         assert isinstance(result, LimitReached)
         ctx.note("concurrent_session_limit", False, limit=result.limit,
                  live=len(result.live))
-        error = SignInError("CONCURRENT_SESSION_LIMIT", detail={
+        error = CatalogueError("CONCURRENT_SESSION_LIMIT", detail={
             "limit": result.limit, "flow_id": flow.id,
             "sessions": [_session_summary(s) for s in result.live]})
         await self.fail(error, flow, account, request, ctx)
@@ -276,7 +276,7 @@ class SignInService:
         while ctx.undo:
             await ctx.undo.pop()()
 
-    async def fail(self, error: SignInError, flow: flows.Flow, account: Account | None,
+    async def fail(self, error: CatalogueError, flow: flows.Flow, account: Account | None,
                    request: RequestInfo, ctx: PolicyContext, event_name: str = "signin.password"
                    ) -> None:
         if account is not None:

@@ -20,7 +20,7 @@ from monban.accounts.model import Account, Org
 from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
 from monban.clock import Clock
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import FactorRecord
 from monban.signin.request_info import RequestInfo
 from monban.store import accounts, audit, devices, flows, ip_rules, known_browsers, orgs
@@ -62,7 +62,7 @@ async def open_flow(db: Database, clock: Clock, flow_id: str, request: RequestIn
     the flow must name an account (every step after the identifier does)."""
     loaded = await db.run(load_unbound, flow_id[:100], request.device_id, write=False)
     if loaded is None:
-        raise SignInError("FLOW_EXPIRED")
+        raise CatalogueError("FLOW_EXPIRED")
     flow, now = loaded.flow, clock.now()
     if not flows.bound_to(flow, request.flow_binder):
         await db.run(audit.record, audit.AuditEvent(
@@ -71,11 +71,11 @@ async def open_flow(db: Database, clock: Clock, flow_id: str, request: RequestIn
             ip=str(request.ip), user_agent=request.user_agent, flow_id=flow.id,
             detail={"kind": flow.kind.value, "state": flow.state.value,
                     "presented": bool(request.flow_binder), "started_from": flow.ip}))
-        raise SignInError("FLOW_EXPIRED")
+        raise CatalogueError("FLOW_EXPIRED")
     if (flow.state not in states or flow.expires_at <= now
             or (kinds is not None and flow.kind not in kinds)
             or (account and loaded.account is None)):
-        raise SignInError("FLOW_EXPIRED")
+        raise CatalogueError("FLOW_EXPIRED")
     return loaded
 
 

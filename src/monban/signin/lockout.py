@@ -11,7 +11,7 @@ are not refused.
 Every path that checks a secret goes through one guard, `attempt`:
 
     async with lockout.attempt(counters, keys, settings, clock, ctx):
-        ...check the secret; raise SignInError(code) when it is wrong...
+        ...check the secret; raise CatalogueError(code) when it is wrong...
 
 It reserves the attempt on entry (SIGNIN_ATTEMPTS_EXCEEDED while locked) and decides it on
 exit, by how the block ends: a catalogue error whose entry counts as a wrong guess
@@ -31,7 +31,7 @@ from typing import NoReturn
 
 from monban.accounts.org_settings import OrgSettings
 from monban.clock import Clock
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.signin.context import PolicyContext
 from monban.store.counters import CountedFor, Counters, LockRule
 
@@ -81,7 +81,7 @@ async def attempt(counters: Counters, keys: AttemptKeys, settings: OrgSettings, 
     await _reserve(counters, keys, settings, clock, ctx, counted_for)
     try:
         yield
-    except SignInError as error:
+    except CatalogueError as error:
         if error.entry.wrong_guess:
             await counters.record_failures(_wanted(keys, settings), clock.now())
         else:
@@ -142,7 +142,7 @@ def _refuse(ctx: PolicyContext | None, scope: str, failures: int,
     if ctx is not None:
         ctx.note(NAME, False, scope=scope, failures=failures, threshold=threshold,
                  locked_until=until, source=source)
-    raise SignInError("SIGNIN_ATTEMPTS_EXCEEDED", detail={"scope": scope, "locked_until": until})
+    raise CatalogueError("SIGNIN_ATTEMPTS_EXCEEDED", detail={"scope": scope, "locked_until": until})
 
 
 async def _release(counters: Counters, keys: AttemptKeys, now: datetime) -> None:

@@ -27,7 +27,7 @@ from monban.accounts.model import Account
 from monban.accounts.org_settings import DEFAULT_SETTINGS, OrgSettings
 from monban.clock import Clock
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import FactorRecord
 from monban.factors.registry import counts_alone
 from monban.passwords import policy
@@ -99,17 +99,17 @@ def _previous(conn: Connection, account: Account, keep: int) -> list[str]:
 
 # The change asked for at sign-in ----------------------------------------------------------
 async def require_change(service: SignInService, db: Database, loaded: Loaded,
-                         request: RequestInfo, ctx: PolicyContext, due: SignInError
+                         request: RequestInfo, ctx: PolicyContext, due: CatalogueError
                          ) -> NoReturn:
     """The password is proven but the password age policy (signin/policies.py) refused it
     (`due`): move the flow to `password_change` and refuse with PASSWORD_EXPIRED
     {"flow_id", "reason"}."""
     flow, account = loaded.flow, loaded.account
     assert account is not None
-    error = SignInError("PASSWORD_EXPIRED", detail={"flow_id": flow.id, **due.detail})
+    error = CatalogueError("PASSWORD_EXPIRED", detail={"flow_id": flow.id, **due.detail})
     if not await db.run(flows.advance, flow.id, (PASSWORD,), PASSWORD_CHANGE, ctx.now,
                         keep_signed_in=flow.keep_signed_in):
-        error = SignInError("FLOW_EXPIRED")
+        error = CatalogueError("FLOW_EXPIRED")
     await service.undo(ctx)
     await service.fail(error, flow, account, request, ctx)
     raise error
@@ -136,11 +136,11 @@ async def submit_new_password(runtime: Runtime, flow_id: str, password: str,
         previous = await db.run(_previous, account, keep, write=False)
         new_hash = await _checked(runtime.hasher, account, password, settings, loaded.factors,
                                   previous, keep, now, min_age=False)
-    except SignInError as error:
+    except CatalogueError as error:
         await service.fail(error, loaded.flow, account, request, ctx)
         raise
     if not await db.run(_forced_change, loaded.flow, account, new_hash, now, request):
-        raise SignInError("FLOW_EXPIRED")
+        raise CatalogueError("FLOW_EXPIRED")
     account = replace(account, password_hash=new_hash, password_changed_at=now,
                       must_change_password=False)
     ctx.account = account

@@ -24,7 +24,7 @@ from monban.accounts.org_settings import OrgSettings
 from monban.clock import Clock
 from monban.crypto.code_hash import CodeHasher
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.one_time_codes import RESEND_AFTER, TTL, consume, mask, send
 from monban.factors.registry import counts_alone
 from monban.notify.messages import code_email, code_sms
@@ -62,7 +62,7 @@ def destination(account: Account, settings: OrgSettings, typed: str,
     domain whose mail the org hosts, and never a channel in `avoid` (the account's only
     second factor: the same phone cannot be both steps)."""
     if not settings.passwordless_allowed:
-        raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "code",
+        raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "code",
                                                                "reason": "org"})
     parsed = classify(typed)
     domain = (account.email or "").rpartition("@")[2].lower()
@@ -78,7 +78,7 @@ def destination(account: Account, settings: OrgSettings, typed: str,
     if usable:
         return usable[0]
     reason = ("same_factor" if candidates else "mail_hosted" if hosted else "no_destination")
-    raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "code", "reason": reason})
+    raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "code", "reason": reason})
 
 
 class Passwordless:
@@ -113,7 +113,7 @@ class Passwordless:
                 await policy.check(ctx)
             channel, target = destination(account, settings, typed,
                                           self._only_second_factor(loaded))
-        except SignInError as error:
+        except CatalogueError as error:
             await self._signin.fail(error, flow, account, request, ctx, "signin.code")
             raise
         scope = Scope(account.id, PURPOSE, channel, target, flow_id)
@@ -150,15 +150,15 @@ class Passwordless:
             async with lockout.attempt(self._counters, keys, settings, self._clock, ctx):
                 try:
                     if account is None or channel not in AMR:
-                        raise SignInError("INVALID_OTP")
+                        raise CatalogueError("INVALID_OTP")
                     target = account.phone if channel == "sms" else account.email
                     scope = Scope(account.id, PURPOSE, channel, target or "", flow_id)
                     await self._db.run(consume, self._codes, scope, code, now)
-                except SignInError:
+                except CatalogueError:
                     ctx.note(STEP, False, channel=channel or None)
                     raise
                 ctx.note(STEP, True, channel=channel)
-        except SignInError as error:
+        except CatalogueError as error:
             await self._signin.undo(ctx)
             await self._signin.fail(error, flow, account, request, ctx, "signin.code")
             raise
@@ -174,10 +174,10 @@ class Passwordless:
         if org is None:
             return
         if not org.settings.passwordless_allowed:
-            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "code",
+            raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "code",
                                                                    "reason": "org"})
         if domain in org.settings.mail_hosted_domains:
-            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "code",
+            raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"method": "code",
                                                                    "reason": "mail_hosted"})
 
     def _only_second_factor(self, loaded: Loaded) -> frozenset[str]:
@@ -213,7 +213,7 @@ def _pretend(conn: Connection, flow: flows.Flow, typed: str, now: datetime) -> N
     last = flow.data.get("code_pretended_at")
     if isinstance(last, str) and now - datetime.fromisoformat(last) < RESEND_AFTER:
         wait = math.ceil((RESEND_AFTER - (now - datetime.fromisoformat(last))).total_seconds())
-        raise SignInError("INVALID_REQUEST", detail={"retry_after": max(wait, 1)})
+        raise CatalogueError("INVALID_REQUEST", detail={"retry_after": max(wait, 1)})
     channel = "email" if "@" in typed else "sms"
     _remember(conn, flow.id, {**flow.data, "code_channel": channel, "code_sent_to": mask(typed),
                               "code_pretended_at": now.isoformat()}, now)

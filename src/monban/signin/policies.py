@@ -1,5 +1,5 @@
 """The sign-in policies, in the order they run, and every other step a sign-in's trace can
-name. Each policy is a small unit: `check(ctx)` passes or raises SignInError with its
+name. Each policy is a small unit: `check(ctx)` passes or raises CatalogueError with its
 catalogue code, and notes what it looked at in ctx.trace under its `name`.
 
 Each unit describes itself: `label` (what the diagnostics call it) and `passed` / `refused`
@@ -20,7 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.i18n.catalog import N_
 from monban.network.ip_rules import matching
 from monban.passwords.policy import change_due
@@ -79,7 +79,7 @@ class AllowedIps:
             listed = [f"{rule.name} {rule.cidr}" for rule in rules]
             if hit is None:
                 ctx.note(self.name, False, ip=str(ip), scope=scope, rules=listed)
-                raise SignInError("IP_NOT_ALLOWED", detail={"scope": scope})
+                raise CatalogueError("IP_NOT_ALLOWED", detail={"scope": scope})
             ctx.note(self.name, True, ip=str(ip), scope=scope, matched=hit)
 
 
@@ -95,7 +95,7 @@ class AccountEnabled:
     async def check(self, ctx: PolicyContext) -> None:
         ctx.note(self.name, not ctx.account.disabled)
         if ctx.account.disabled:
-            raise SignInError("ACCOUNT_DISABLED")
+            raise CatalogueError("ACCOUNT_DISABLED")
 
 
 class NotRestricted:
@@ -113,7 +113,7 @@ class NotRestricted:
     async def check(self, ctx: PolicyContext) -> None:
         ctx.note(self.name, not ctx.restricted)
         if ctx.restricted:
-            raise SignInError("SIGNIN_RESTRICTED")
+            raise CatalogueError("SIGNIN_RESTRICTED")
 
 
 class DailyLimit:
@@ -137,7 +137,7 @@ class DailyLimit:
         if count is None:
             ctx.note(self.name, False, limit=limit, day=day, count=limit,
                      timezone=ctx.settings.timezone)
-            raise SignInError("DAILY_SIGNIN_LIMIT", detail={"limit": limit, "day": day})
+            raise CatalogueError("DAILY_SIGNIN_LIMIT", detail={"limit": limit, "day": day})
         ctx.note(self.name, True, limit=limit, day=day, count=count)
         account_id, counters = ctx.account.id, ctx.counters
         ctx.undo.append(lambda: counters.release_daily(account_id, day))
@@ -160,7 +160,7 @@ class PasswordAge:
         if reason is not None:
             ctx.note(self.name, False, reason=reason,
                      max_age_days=ctx.settings.password_max_age_days)
-            raise SignInError("PASSWORD_EXPIRED", detail={"reason": reason})
+            raise CatalogueError("PASSWORD_EXPIRED", detail={"reason": reason})
 
 
 class SameFactor:
@@ -186,7 +186,7 @@ class SameFactor:
         others = self.second_kinds - {self.first_kind}
         ctx.note(self.name, bool(others), first=self.first_kind)
         if not others:
-            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"reason": "same_factor"})
+            raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"reason": "same_factor"})
 
 
 # Checked before any secret is tried: a refused source never gets to guess.

@@ -17,7 +17,7 @@ from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
 from monban.clock import Clock
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import Challenge, Enrollment, FactorContext, FactorRecord
 from monban.factors.manager import FactorManager
 from monban.factors.registry import counts_alone
@@ -99,7 +99,7 @@ class SecondStep:
         data = {**flow.data, "amr": list(first_amr), "challenges": {}, "used_kind": used_kind}
         if not await self._db.run(flows.advance, flow.id, from_states, state, now,
                                   data=data, keep_signed_in=flow.keep_signed_in):
-            raise SignInError("FLOW_EXPIRED")
+            raise CatalogueError("FLOW_EXPIRED")
         return SecondStepRequired(flow.id, state, _ordered(usable) if strong else [],
                                   self._enrollable(settings), flow.expires_at)
 
@@ -176,7 +176,7 @@ class SecondStep:
         record = await self._db.run(factor_store.get, ctx.account.id, factor_id, write=False)
         if (record is None or record.kind not in ctx.settings.allowed_factors
                 or record.kind == loaded.flow.data.get("used_kind")):
-            raise SignInError("NOT_FOUND", detail={"factor": factor_id[:40]})
+            raise CatalogueError("NOT_FOUND", detail={"factor": factor_id[:40]})
         return loaded, ctx, record
 
     async def _prove(self, loaded: Loaded, request: RequestInfo, ctx: FactorContext,
@@ -192,10 +192,10 @@ class SecondStep:
                                        policy_ctx):
                 try:
                     return await proof
-                except SignInError:
+                except CatalogueError:
                     policy_ctx.note("second_factor", False, factor=kind)
                     raise
-        except SignInError as error:
+        except CatalogueError as error:
             await service.fail(error, loaded.flow, account, request, policy_ctx)
             raise
         finally:

@@ -18,7 +18,7 @@ from monban.accounts import display_names
 from monban.accounts.identifiers import KINDS, Identifier, admit, normalise
 from monban.accounts.model import Account, Role
 from monban.db.tables import accounts
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 
 def from_row(row: Row[Any]) -> Account:
@@ -48,7 +48,7 @@ def get(conn: Connection, account_id: str) -> Account | None:
 def find(conn: Connection, identifier: Identifier) -> Account | None:
     try:
         value = normalise(identifier.kind, identifier.value)
-    except SignInError:
+    except CatalogueError:
         return None
     row = conn.execute(_BY[identifier.kind], {"v": value}).first()
     return from_row(row) if row else None
@@ -78,7 +78,7 @@ def insert(conn: Connection, account: Account) -> None:
                 is_superadmin=account.is_superadmin, created_at=account.created_at,
             ))))
     except IntegrityError as exc:
-        raise SignInError("IDENTIFIER_TAKEN") from exc
+        raise CatalogueError("IDENTIFIER_TAKEN") from exc
 
 
 def update_fields(conn: Connection, account_id: str, **values: Any) -> None:
@@ -88,9 +88,9 @@ def update_fields(conn: Connection, account_id: str, **values: Any) -> None:
             result = conn.execute(
                 update(accounts).where(accounts.c.id == account_id).values(**values))
     except IntegrityError as exc:
-        raise SignInError("IDENTIFIER_TAKEN") from exc
+        raise CatalogueError("IDENTIFIER_TAKEN") from exc
     if result.rowcount != 1:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
 
 
 def set_password_hash(conn: Connection, account_id: str, password_hash: str,

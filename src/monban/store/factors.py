@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Row, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from monban.db.tables import factor_enrollments, factors
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import FactorRecord
 
 
@@ -61,7 +61,7 @@ def insert(conn: Connection, record: FactorRecord) -> None:
                 preferred=record.preferred, created_at=record.created_at,
                 last_used_at=record.last_used_at))
     except IntegrityError as exc:
-        raise SignInError("IDENTIFIER_TAKEN", detail={"field": "credential"}) from exc
+        raise CatalogueError("IDENTIFIER_TAKEN", detail={"field": "credential"}) from exc
 
 
 def update_data(conn: Connection, factor_id: str, **values: Any) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from monban.accounts import display_names
 from monban.accounts.identifiers import KINDS, Kind, normalise
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ class Outcome:
 def _normal(kind: Kind, value: str) -> str | None:
     try:
         return normalise(kind, value)
-    except SignInError:
+    except CatalogueError:
         return None
 
 
@@ -85,7 +85,7 @@ def renormalise(conn: Connection, accounts: TableClause, collisions: TableClause
         name = row.display_name or ""
         try:
             display_names.check(name)
-        except SignInError:
+        except CatalogueError:
             conn.execute(update(accounts).where(accounts.c.id == row.id).values(
                 display_name=display_names.from_claim(name) or "?"))
             outcome.names_cleaned += 1

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from monban.db.tables import identity_providers
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ def insert(conn: Connection, row: ProviderRow) -> None:
             conn.execute(identity_providers.insert().values(
                 **{name: getattr(row, name) for name in ProviderRow.__slots__}))
     except IntegrityError as exc:
-        raise SignInError("INVALID_REQUEST", detail={"field": "slug",
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "slug",
                                                      "problem": "taken"}) from exc
 
 

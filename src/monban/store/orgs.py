@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from monban.accounts.model import Org
 from monban.accounts.org_settings import OrgSettings
 from monban.db.tables import org_domains, orgs
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 
 def from_row(row: Row[Any]) -> Org:
@@ -40,7 +40,7 @@ def insert(conn: Connection, org: Org) -> None:
                 id=org.id, name=org.name, slug=org.slug,
                 settings=org.settings.model_dump(), created_at=org.created_at))
     except IntegrityError as exc:
-        raise SignInError("IDENTIFIER_TAKEN", detail={"field": "slug"}) from exc
+        raise CatalogueError("IDENTIFIER_TAKEN", detail={"field": "slug"}) from exc
 
 
 def save_settings(conn: Connection, org_id: str, settings: OrgSettings) -> None:
@@ -69,7 +69,7 @@ def add_domain(conn: Connection, org_id: str, domain: str) -> None:
         with conn.begin_nested():
             conn.execute(org_domains.insert().values(domain=domain.lower(), org_id=org_id))
     except IntegrityError as exc:
-        raise SignInError("IDENTIFIER_TAKEN", detail={"field": "domain"}) from exc
+        raise CatalogueError("IDENTIFIER_TAKEN", detail={"field": "domain"}) from exc
 
 
 def domains(conn: Connection, org_id: str) -> list[str]:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from monban.db.tables import otp_challenges
 from monban.db.tables import recovery_contacts as t
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 CHANNELS = ("email", "sms")
 MAX_PER_ACCOUNT = 10
@@ -67,19 +67,19 @@ def add(conn: Connection, contact: RecoveryContact) -> RecoveryContact:
     existing = find(conn, contact.account_id, contact.channel, contact.target)
     if existing is not None:
         if existing.verified:
-            raise SignInError("IDENTIFIER_TAKEN", detail={"field": contact.channel})
+            raise CatalogueError("IDENTIFIER_TAKEN", detail={"field": contact.channel})
         return existing
     count = conn.execute(select(func.count()).select_from(t)
                          .where(t.c.account_id == contact.account_id)).scalar_one()
     if int(count) >= MAX_PER_ACCOUNT:
-        raise SignInError("INVALID_REQUEST", detail={"max_contacts": MAX_PER_ACCOUNT})
+        raise CatalogueError("INVALID_REQUEST", detail={"max_contacts": MAX_PER_ACCOUNT})
     try:
         with conn.begin_nested():
             conn.execute(t.insert().values(
                 id=contact.id, account_id=contact.account_id, channel=contact.channel,
                 target=contact.target, verified_at=None, created_at=contact.created_at))
     except IntegrityError as exc:  # a concurrent add of the same contact
-        raise SignInError("IDENTIFIER_TAKEN", detail={"field": contact.channel}) from exc
+        raise CatalogueError("IDENTIFIER_TAKEN", detail={"field": contact.channel}) from exc
     return contact
 
 

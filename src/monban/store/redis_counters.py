@@ -38,7 +38,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from monban.db.database import Database
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.store import audit
 from monban.store import durable_counters as durable
 from monban.store.counters import PENDING_TTL, AttemptSlot, CountedFor, LockRule, Quota
@@ -410,7 +410,7 @@ class RedisCounters:
         except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
             if self._when_down == "closed":
                 log.warning("redis unavailable (%s): failing closed", operation)
-                raise SignInError("SERVICE_UNAVAILABLE", detail={"store": "redis"}) from exc
+                raise CatalogueError("SERVICE_UNAVAILABLE", detail={"store": "redis"}) from exc
             log.warning("redis unavailable (%s): failing open", operation)
             if skipped and self._db is not None:
                 await self._audit_skip(operation, skipped, counted_for or CountedFor())

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection
 
 from monban.accounts.identifiers import classify, normalise_email, normalise_phone
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors import one_time_codes
 from monban.factors.one_time_codes import RESEND_AFTER, TTL, Scope, mask
 from monban.notify.outgoing import Origin
@@ -72,7 +72,7 @@ def contact_of(raw: str) -> tuple[str, str]:
     """(channel, normalised target) of an email address or a mobile number (E.164)."""
     text = raw.strip()
     if not text:
-        raise SignInError("INVALID_REQUEST", detail={"field": "contact"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "contact"})
     return ("email", normalise_email(text)) if "@" in text else ("sms", normalise_phone(text))
 
 
@@ -84,11 +84,11 @@ class SupportFiling:
                    info: RequestInfo) -> Filed:
         parsed = classify(identifier)
         if parsed is None:
-            raise SignInError("INVALID_REQUEST", detail={"field": "identifier"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "identifier"})
         channel, target = contact_of(contact)
         text = description.strip()
         if not text or len(text) > MAX_DESCRIPTION:
-            raise SignInError("INVALID_REQUEST", detail={"field": "description"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "description"})
         deps, now = self._deps, self._deps.clock.now()
         wanted = [(f"support:ip:{info.ip}", FILING_RULES["ip"]),
                   (f"support:id:{_digest(parsed.value)}", FILING_RULES["id"]),
@@ -141,23 +141,23 @@ class SupportFiling:
         key = f"support:proof:{request.id}"
         await self._take([(key, PROOF_RULE)], now, info)
         result = await deps.db.run(self._prove, request, code, now, info)
-        if isinstance(result, SignInError):
+        if isinstance(result, CatalogueError):
             await deps.counters.record_failures([(key, PROOF_RULE)], now)
             raise result
         await deps.counters.clear_attempts(key)
         return result
 
     def _prove(self, conn: Connection, request: SupportRequest, code: object, now: datetime,
-               info: RequestInfo) -> SupportRequest | SignInError:
+               info: RequestInfo) -> SupportRequest | CatalogueError:
         scope = Scope(request.id, PURPOSE, request.contact_channel, request.contact_target)
         try:
             one_time_codes.consume(conn, self._deps.codes, scope, code, now)
-        except SignInError as error:
+        except CatalogueError as error:
             record(conn, now, "support.contact_proven", request, info, outcome="failure",
                    code=error.code)
             return error
         if not store.prove(conn, request.id, now, now + REQUEST_TTL):
-            return SignInError("FLOW_EXPIRED")
+            return CatalogueError("FLOW_EXPIRED")
         record(conn, now, "support.contact_proven", request, info,
                detail={"channel": request.contact_channel})
         return store.get(conn, request.id) or request
@@ -166,7 +166,7 @@ class SupportFiling:
         request = await self._deps.db.run(store.get, request_id[:64], write=False)
         if (request is None or request.status != OPEN or request.proven
                 or request.expires_at is None or request.expires_at <= now):
-            raise SignInError("FLOW_EXPIRED")
+            raise CatalogueError("FLOW_EXPIRED")
         return request
 
     async def _take(self, wanted: list[tuple[str, LockRule]], now: datetime,
@@ -176,7 +176,7 @@ class SupportFiling:
         refused = next((s for s in slots if not s.allowed), None)
         if refused is not None:
             until = refused.locked_until.isoformat() if refused.locked_until else None
-            raise SignInError("SIGNIN_ATTEMPTS_EXCEEDED",
+            raise CatalogueError("SIGNIN_ATTEMPTS_EXCEEDED",
                               detail={"scope": "support_request", "locked_until": until})
 
     async def _send_code(self, request: SupportRequest, now: datetime,

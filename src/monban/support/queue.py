@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from monban.accounts.model import Account
 from monban.accounts.org_settings import DEFAULT_SETTINGS
 from monban.admin.authorization import Action, Target, allowed
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors import issued_backup_code as backup_code
 from monban.factors.backup_codes import display
 from monban.factors.one_time_codes import mask
@@ -48,7 +48,7 @@ def is_agent(actor: Account) -> bool:
 
 def require_agent(actor: Account) -> None:
     if not is_agent(actor):
-        raise SignInError("PERMISSION_DENIED")
+        raise CatalogueError("PERMISSION_DENIED")
 
 
 def may_handle(actor: Account, account: Account | None) -> bool:
@@ -106,7 +106,7 @@ class SupportQueue:
         note = note.strip()
         if check not in CHECKS or len(note) > MAX_NOTE or (check == "note") != (passed is None) \
                 or (check == "note" and not note):
-            raise SignInError("INVALID_REQUEST", detail={"field": "check"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "check"})
 
         def go(conn: Connection) -> SupportRequest:
             now = self._deps.clock.now()
@@ -137,7 +137,7 @@ class SupportQueue:
                           messages.approved_sms(request.language, shown, until),
                           messages.approved_email(request.language, shown, until),
                           "reply", Origin(account))
-        except SignInError as error:
+        except CatalogueError as error:
             await deps.db.run(_undo_approval, request, account, now, info, actor, error.code)
             raise
         await deps.db.run(lambda conn: record(
@@ -153,16 +153,16 @@ class SupportQueue:
         request, account = _load(conn, actor, request_id, now, lock=True)
         _require_open(request)
         if account is None:
-            raise SignInError("INVALID_REQUEST", detail={"reason": "no_account"})
+            raise CatalogueError("INVALID_REQUEST", detail={"reason": "no_account"})
         if account.disabled:
-            raise SignInError("ACCOUNT_DISABLED")
+            raise CatalogueError("ACCOUNT_DISABLED")
         org = orgs.get(conn, account.org_id) if account.org_id else None
         if "backup_code" not in (org.settings if org else DEFAULT_SETTINGS).allowed_factors:
-            raise SignInError("SIGNIN_METHOD_NOT_ALLOWED", detail={"factor": "backup_code"})
+            raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED", detail={"factor": "backup_code"})
         if not any(c.get("passed") is True for c in request.checks):
-            raise SignInError("INVALID_REQUEST", detail={"reason": "no_passed_check"})
+            raise CatalogueError("INVALID_REQUEST", detail={"reason": "no_passed_check"})
         if not store.decide(conn, request.id, APPROVED, actor.id, now, now + CODE_TTL):
-            raise SignInError("INVALID_REQUEST", detail={"status": "decided"})
+            raise CatalogueError("INVALID_REQUEST", detail={"status": "decided"})
         code = backup_code.issue(conn, self._deps.codes, account.id, request.id, now,
                                   "support")
         record(conn, now, "support.approved", request, info, actor=actor, account=account,
@@ -181,7 +181,7 @@ class SupportQueue:
             request, account = _load(conn, actor, request_id, now, lock=True)
             _require_open(request)
             if not store.decide(conn, request.id, DENIED, actor.id, now):
-                raise SignInError("INVALID_REQUEST", detail={"status": "decided"})
+                raise CatalogueError("INVALID_REQUEST", detail={"status": "decided"})
             if note:
                 store.save_checks(conn, request.id, [*request.checks, {
                     "check": "note", "passed": None, "note": note, "by": actor.id,
@@ -196,7 +196,7 @@ class SupportQueue:
         try:
             await deliver(deps.senders, request.contact_channel, request.contact_target, text,
                           (subject, text), "reply", Origin())
-        except SignInError as error:
+        except CatalogueError as error:
             told, failed = False, error.code
             await deps.db.run(lambda conn: record(
                 conn, deps.clock.now(), "support.denial_sent", request, info, actor=actor,
@@ -216,7 +216,7 @@ class SupportQueue:
         try:
             await self._deps.senders.send(
                 Outgoing.email("notice", account.email, subject, body), Origin(account))
-        except SignInError:
+        except CatalogueError:
             pass
 
 
@@ -225,18 +225,18 @@ def _load(conn: Connection, actor: Account, request_id: str, now: datetime,
     refresh_now(conn, now)
     request = store.get(conn, request_id[:64], lock=lock)
     if request is None or not request.proven:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     account = accounts.get(conn, request.account_id) if request.account_id else None
     if not may_handle(actor, account):
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return request, account
 
 
 def _require_open(request: SupportRequest) -> None:
     if request.status == EXPIRED:
-        raise SignInError("FLOW_EXPIRED")
+        raise CatalogueError("FLOW_EXPIRED")
     if request.status != OPEN:
-        raise SignInError("INVALID_REQUEST", detail={"status": request.status})
+        raise CatalogueError("INVALID_REQUEST", detail={"status": request.status})
 
 
 def _undo_approval(conn: Connection, request: SupportRequest, account: Account,

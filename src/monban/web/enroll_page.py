@@ -11,7 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors import registry
 from monban.factors.base import Enrollment
 from monban.i18n.catalog import gettext_for
@@ -55,7 +55,7 @@ def enroll_name(request: Request, kind: str, form: Form, auth: Authenticated | N
 
 
 def add_page(request: Request, place: Place, kind: str, step: str, *,
-             error: SignInError | None = None, enrollment: Enrollment | None = None,
+             error: CatalogueError | None = None, enrollment: Enrollment | None = None,
              enrollment_id: str = "", name: str = "", values: dict[str, Any] | None = None,
              existing_backup: bool = False) -> Response:
     """`step`: start | confirm | codes; a factor without a confirmation page of its own is

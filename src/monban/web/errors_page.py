@@ -6,12 +6,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.web.render import render
 from monban.web.visitor import known_visitor
 
 
-def error_page(request: Request, error: SignInError) -> Response:
+def error_page(request: Request, error: CatalogueError) -> Response:
     from monban.web.pages_troubleshoot import remember_error
 
     response = render(request, "error.html", auth=known_visitor(request), status=error.status,

@@ -6,7 +6,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from monban.edge.csrf import check
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 
 MAX_FIELD = 1024
 
@@ -20,7 +20,7 @@ class Form:
         if not isinstance(value, str):
             return ""
         if len(value) > max_length:
-            raise SignInError("INVALID_REQUEST", detail={"field": name})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": name})
         return value
 
     def choices(self, name: str, allowed: frozenset[str] | set[str]) -> list[str]:

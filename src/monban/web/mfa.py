@@ -11,8 +11,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors import registry
 from monban.factors.base import Enrollment, FactorContext, FactorRecord
 from monban.factors.one_time_codes import mask as codes_mask
@@ -21,7 +22,7 @@ from monban.i18n.catalog import gettext_for
 from monban.sessions.service import Authenticated
 from monban.web.forms import Form
 from monban.web.labels import N_
-from monban.web.render import ErrorView, error_view, page_language, placeholders, runtime_of
+from monban.web.render import ErrorView, error_view, page_language, placeholders
 
 
 def kinds() -> dict[str, str]:
@@ -84,19 +85,19 @@ def factor_response(kind: str, form: Form) -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except ValueError as exc:
-        raise SignInError("SECURITY_KEY_FAILED") from exc
+        raise CatalogueError("SECURITY_KEY_FAILED") from exc
     if not isinstance(value, dict):
-        raise SignInError("SECURITY_KEY_FAILED")
+        raise CatalogueError("SECURITY_KEY_FAILED")
     problem = value.get("error")
     if problem == "not_supported":
         return {"error": "not_supported"}
     if problem is not None:
         # Cancelled or timed out in the browser: nothing reached the server to verify.
-        raise SignInError("SECURITY_KEY_FAILED", detail={"client": str(problem)[:40]})
+        raise CatalogueError("SECURITY_KEY_FAILED", detail={"client": str(problem)[:40]})
     return {"credential": value}
 
 
-def mfa_error(request: Request, error: SignInError, language: str,
+def mfa_error(request: Request, error: CatalogueError, language: str,
               kind: str | None) -> ErrorView:
     """The catalogue message and help link; a wrong authenticator-app code also shows the
     time-sync steps, a security-key failure its help topic's steps."""
@@ -119,7 +120,7 @@ def mfa_error(request: Request, error: SignInError, language: str,
     return error_view(request, error, language, notes, steps)
 
 
-def json_error(request: Request, error: SignInError, auth: Authenticated | None = None
+def json_error(request: Request, error: CatalogueError, auth: Authenticated | None = None
                ) -> JSONResponse:
     """An options endpoint's refusal, for webauthn.js to show in the page's alert box."""
     view = error_view(request, error, page_language(request, auth))

@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
 
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.web.errors_page import error_page
 from monban.web.render import redirect
 from monban.web.visitor import SignInNeeded
@@ -25,7 +25,7 @@ class PageRoute(APIRoute):
                 return await original(request)
             except SignInNeeded as needed:
                 return redirect(needed.target)
-            except SignInError as error:
+            except CatalogueError as error:
                 return error_page(request, error)
 
         return handler

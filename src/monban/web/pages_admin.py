@@ -23,8 +23,9 @@ from monban.admin.authorization import (
     authorize,
     roles_to_give,
 )
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import CATALOGUE, SignInError
+from monban.errors import CATALOGUE, CatalogueError
 from monban.sessions.service import Authenticated
 from monban.store.audit import AuditQuery
 from monban.web.forms import Form, read_form
@@ -36,7 +37,7 @@ from monban.web.labels import (
 )
 from monban.web.mfa import kinds, org_methods, org_switches
 from monban.web.page_route import PageRoute
-from monban.web.render import redirect, render, runtime_of, zone_of
+from monban.web.render import redirect, render, zone_of
 from monban.web.visitor import signed_in
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -66,7 +67,7 @@ async def admin_home(request: Request) -> Response:
     elif actor.org_id and allowed(actor, Action.READ_ORG, Target(actor.org_id)):
         orgs = [await directory.org(actor.org_id)]
     else:
-        raise SignInError("PERMISSION_DENIED")
+        raise CatalogueError("PERMISSION_DENIED")
     return render(request, "admin_orgs.html", auth=auth, orgs=orgs)
 
 
@@ -78,7 +79,7 @@ async def org_home(slug: str, request: Request) -> Response:
 
 
 async def org_page(request: Request, auth: Authenticated, org: Org,
-                   error: SignInError | None = None) -> Response:
+                   error: CatalogueError | None = None) -> Response:
     runtime = runtime_of(request)
     members = list(await runtime.directory.members(org))
     rules = await runtime.directory.ip_rules("org", org.id)
@@ -90,7 +91,7 @@ async def org_page(request: Request, auth: Authenticated, org: Org,
         query = _audit_query(org, filters, auth, lookup)
         if query is not None:
             events = list(await runtime.directory.audit(query))
-    except SignInError as problem:
+    except CatalogueError as problem:
         error = error or problem
     return render(request, "admin_org.html", auth=auth, org=org, error=error,
                   status=error.status if error else 200, members=members, rules=rules,
@@ -112,7 +113,7 @@ def day_start(text: str, auth: Authenticated) -> datetime | None:
     try:
         day = date.fromisoformat(text)
     except ValueError as exc:
-        raise SignInError("INVALID_REQUEST", detail={"field": "date"}) from exc
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "date"}) from exc
     return datetime(day.year, day.month, day.day, tzinfo=zone_of(auth))
 
 
@@ -147,7 +148,7 @@ def _settings_changes(form: Form, org: Org) -> dict[str, Any]:
             try:
                 value = int(form.text(name, 12).strip())
             except ValueError as exc:
-                raise SignInError("INVALID_REQUEST", detail={"fields": [name]}) from exc
+                raise CatalogueError("INVALID_REQUEST", detail={"fields": [name]}) from exc
         if value != current.get(name):
             changes[name] = value
     return changes
@@ -157,7 +158,7 @@ async def save_org_settings(request: Request, slug: str,
                             changes_of: Callable[[Form, Org], dict[str, Any]],
                             anchor: str) -> Response:
     """Save the settings `changes_of` reads from the posted form (if any changed), then back to
-    the org page's `anchor` section; a SignInError shows the org page with it."""
+    the org page's `anchor` section; a CatalogueError shows the org page with it."""
     form = await read_form(request)
     auth = await signed_in(request)
     org = await load_org(request, slug, auth, Action.CHANGE_SETTINGS)
@@ -165,7 +166,7 @@ async def save_org_settings(request: Request, slug: str,
         changes = changes_of(form, org)
         if changes:
             await runtime_of(request).directory.update_settings(org, changes, auth.account.id)
-    except SignInError as error:
+    except CatalogueError as error:
         return await org_page(request, auth, org, error)
     return redirect(org_url(org, "settings_saved", anchor))
 
@@ -182,7 +183,7 @@ async def _add_rule(request: Request, slug: str, form: Form, cidr: str | None) -
         await runtime_of(request).directory.add_ip_rule(
             "org", org.id, cidr if cidr is not None else form.text("cidr", 60),
             form.text("name", 100), auth.account.id)
-    except SignInError as error:
+    except CatalogueError as error:
         return await org_page(request, auth, org, error)
     return redirect(org_url(org, "ip_added", "#allowed-ips"))
 
@@ -206,6 +207,6 @@ async def remove_rule(slug: str, request: Request) -> Response:
     try:
         await runtime_of(request).directory.remove_ip_rule("org", org.id, form.text("rule", 100),
                                                            auth.account.id)
-    except SignInError as error:
+    except CatalogueError as error:
         return await org_page(request, auth, org, error)
     return redirect(org_url(org, "ip_removed", "#allowed-ips"))

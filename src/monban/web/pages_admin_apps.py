@@ -12,7 +12,8 @@ from starlette.responses import Response
 
 from monban.accounts.model import Org
 from monban.admin.authorization import Action
-from monban.errors import SignInError
+from monban.edge.app_runtime import runtime_of
+from monban.errors import CatalogueError
 from monban.oidc import registration
 from monban.oidc.clients import ALGS, GRANTS, SCOPES, Client
 from monban.sessions.service import Authenticated
@@ -21,7 +22,7 @@ from monban.web.forms import Form, read_form
 from monban.web.page_route import PageRoute
 from monban.web.pages_admin import load_org
 from monban.web.pages_oidc import issuer_of
-from monban.web.render import redirect, render, runtime_of
+from monban.web.render import redirect, render
 from monban.web.visitor import signed_in
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -44,12 +45,12 @@ async def _admin(request: Request, slug: str) -> tuple[Authenticated, Org]:
 async def _client(request: Request, org: Org, client_id: str) -> Client:
     client = await registration.get(runtime_of(request).oidc, client_id[:64])
     if client.org_id != org.id:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return client
 
 
 async def apps_page(request: Request, auth: Authenticated, org: Org, *,
-                    error: SignInError | None = None, created: Client | None = None,
+                    error: CatalogueError | None = None, created: Client | None = None,
                     secret: str | None = None, status: int = 200) -> Response:
     runtime = runtime_of(request)
     clients = await runtime.db.run(oidc_clients.list_all, org.id, write=False)
@@ -74,7 +75,7 @@ def _ttl(form: Form, name: str, default: int) -> int:
     if not value:
         return default
     if not value.isdigit():
-        raise SignInError("INVALID_REQUEST", detail={"field": name})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": name})
     return int(value)
 
 
@@ -104,7 +105,7 @@ async def create_app(slug: str, request: Request) -> Response:
         client = replace(base, **_fields(form, base))
         created, secret = await registration.create(runtime_of(request).oidc, client,
                                                     auth.account.id)
-    except SignInError as error:
+    except CatalogueError as error:
         return await apps_page(request, auth, org, error=error, status=error.status)
     return await apps_page(request, auth, org, created=created, secret=secret, status=201)
 
@@ -134,7 +135,7 @@ async def update_app(slug: str, client_id: str, request: Request) -> Response:
     try:
         changes = _fields(form, client)
         updated = await registration.update(provider, client, changes, auth.account.id)
-    except SignInError as error:
+    except CatalogueError as error:
         return render(request, "admin_app.html", auth=auth, org=org, client=client,
                       scopes=SCOPES, grants=GRANT_LABELS, algs=ALGS, secret=None,
                       error=error, status=error.status)

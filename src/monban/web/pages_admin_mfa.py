@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from monban.accounts.model import Org
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.web.forms import Form
 from monban.web.labels import MFA_NUMBERS, ROLES
 from monban.web.mfa import org_methods, org_switches
@@ -34,7 +34,7 @@ def _changes(form: Form, org: Org) -> dict[str, Any]:
         try:
             wanted[name] = int(form.text(name, 12).strip())
         except ValueError as exc:
-            raise SignInError("INVALID_REQUEST", detail={"fields": [name]}) from exc
+            raise CatalogueError("INVALID_REQUEST", detail={"fields": [name]}) from exc
     before = current.model_dump()
     return {k: v for k, v in wanted.items() if v != before.get(k)}
 

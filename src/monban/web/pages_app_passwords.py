@@ -7,12 +7,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
 from monban.web.forms import read_form
 from monban.web.page_route import PageRoute
-from monban.web.render import redirect, render, runtime_of
+from monban.web.render import redirect, render
 from monban.web.visitor import signed_in
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -20,7 +21,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE = "/account/app-passwords"
 
 
-async def _page(request: Request, auth: Authenticated, *, error: SignInError | None = None,
+async def _page(request: Request, auth: Authenticated, *, error: CatalogueError | None = None,
                 made: tuple[str, str] | None = None, name: str = "") -> Response:
     runtime = runtime_of(request)
     enrolled = await runtime.factors.enrolled(auth.account.id)
@@ -48,7 +49,7 @@ async def create(request: Request) -> Response:
                                             form.text("password", 1024), info)
         record, password = await runtime.app_passwords.create(
             auth.account, name, actor_id=auth.account.id, ip=str(info.ip))
-    except SignInError as error:
+    except CatalogueError as error:
         return await _page(request, auth, error=error, name=name)
     return await _page(request, auth, made=(record.name, password))
 
@@ -61,5 +62,5 @@ async def revoke(request: Request) -> Response:
         auth.account, form.text("app_password", 64), actor_id=auth.account.id,
         ip=str(request_info(request).ip))
     if not revoked:
-        return await _page(request, auth, error=SignInError("NOT_FOUND"))
+        return await _page(request, auth, error=CatalogueError("NOT_FOUND"))
     return redirect(f"{PAGE}?notice=app_password_revoked")

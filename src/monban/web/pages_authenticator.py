@@ -19,15 +19,16 @@ from monban.admin.authorization import Action
 from monban.devices.qr_signin import QrSignInService, qr_payload
 from monban.devices.service import DeviceService
 from monban.devices.signature import VERSION_PATTERN
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
 from monban.web.forms import Form, read_form
 from monban.web.mfa import account_context
 from monban.web.page_route import PageRoute
 from monban.web.pages_admin import load_org, save_org_settings
 from monban.web.pages_signin import next_target, signed_in_response
-from monban.web.render import redirect, render, runtime_of
+from monban.web.render import redirect, render
 from monban.web.visitor import signed_in, visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -54,7 +55,7 @@ async def authenticator_section(request: Request, auth: Authenticated) -> dict[s
 
 
 async def _page(request: Request, auth: Authenticated, *, link: Any = None,
-                linked: bool = False, error: SignInError | None = None) -> Response:
+                linked: bool = False, error: CatalogueError | None = None) -> Response:
     return render(request, "authenticator.html", auth=auth,
                   status=error.status if error else 200, error=error, link=link,
                   linked=linked, **await authenticator_section(request, auth))
@@ -69,7 +70,7 @@ async def show(request: Request) -> Response:
     try:  # "I've linked it": is the app there?
         await runtime_of(request).factors.confirm(account_context(request, auth), "push",
                                                   link_id, {})
-    except SignInError as error:
+    except CatalogueError as error:
         return await _page(request, auth, error=error)
     return await _page(request, auth, linked=True)
 
@@ -82,7 +83,7 @@ async def link(request: Request) -> Response:
     try:
         enrollment = await runtime_of(request).factors.enroll(ctx, "push",
                                                               form.text("name", 100), {})
-    except SignInError as error:
+    except CatalogueError as error:
         return await _page(request, auth, error=error)
     return await _page(request, auth, link={"id": enrollment.id, **enrollment.display,
                                             "expires_at": enrollment.expires_at})
@@ -96,7 +97,7 @@ async def remove(device_id: str, request: Request) -> Response:
     try:
         await _devices(request).remove(auth.account, device_id, auth.account, str(info.ip),
                                        info.user_agent)
-    except SignInError as error:
+    except CatalogueError as error:
         return await _page(request, auth, error=error)
     return redirect(PAGE)
 
@@ -119,7 +120,7 @@ async def lift_restriction(slug: str, account_id: str, request: Request) -> Resp
     org = await load_org(request, slug, auth, Action.READ_ORG)
     member = await runtime_of(request).directory.account(account_id[:64])
     if member.org_id != org.id:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     await _devices(request).set_restriction(member, False, auth.account.id,
                                             str(request_info(request).ip))
     return redirect(f"/admin/orgs/{org.slug}/members/{member.id}#authenticator")
@@ -138,7 +139,7 @@ def _org_changes(form: Form, org: Org) -> dict[str, Any]:
         changes["qr_signin_allowed"] = allowed
     minimum = form.text("authenticator_min_version", 32).strip()
     if minimum and not VERSION_PATTERN.match(minimum):
-        raise SignInError("INVALID_REQUEST", detail={"fields": ["authenticator_min_version"]})
+        raise CatalogueError("INVALID_REQUEST", detail={"fields": ["authenticator_min_version"]})
     if minimum != org.settings.authenticator_min_version:
         changes["authenticator_min_version"] = minimum
     return changes
@@ -180,7 +181,7 @@ async def qr_finish(request: Request) -> Response:
     try:
         result = await _qr(request).finish(form.text("id", 60), form.text("secret", 100),
                                            request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         return render(request, "signin_qr.html", status=error.status, error=error,
                       qr_id=None, next=next_url)
     if isinstance(result, str):  # not approved yet: the same QR code, with a word

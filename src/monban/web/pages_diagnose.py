@@ -19,13 +19,14 @@ from monban.admin.authorization import Action
 from monban.diagnostics import Diagnostics, Query, Report
 from monban.diagnostics.fixes import Fix, may_take
 from monban.diagnostics.words import policy_label, speaker
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
 from monban.web.forms import read_form
 from monban.web.page_route import PageRoute
 from monban.web.pages_admin import day_start, load_org
-from monban.web.render import page_language, redirect, render, runtime_of, zone_of
+from monban.web.render import page_language, redirect, render, zone_of
 from monban.web.visitor import signed_in
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -46,7 +47,7 @@ def _event_id(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or len(text) > 18:
-        raise SignInError("INVALID_REQUEST", detail={"field": "event"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "event"})
     return int(text)
 
 
@@ -57,7 +58,7 @@ async def _report(request: Request, auth: Authenticated, org: Org,
     if filters["account"]:
         member = await runtime.directory.account(filters["account"])
         if member.org_id != org.id:
-            raise SignInError("NOT_FOUND", detail={"account": "?"})
+            raise CatalogueError("NOT_FOUND", detail={"account": "?"})
         account_id = member.id
     event_id = _event_id(filters["event"])
     if not (account_id or filters["flow"] or event_id):
@@ -70,12 +71,12 @@ async def _report(request: Request, auth: Authenticated, org: Org,
 
 
 async def diagnose_page(request: Request, auth: Authenticated, org: Org,
-                        error: SignInError | None = None) -> Response:
+                        error: CatalogueError | None = None) -> Response:
     filters = _filters(request)
     report: Report | None = None
     try:
         report = await _report(request, auth, org, filters)
-    except SignInError as problem:
+    except CatalogueError as problem:
         error = error or problem
     members = await runtime_of(request).directory.members(org)
     opened = _event_id(filters["event"]) if filters["event"].isdigit() else None
@@ -110,11 +111,11 @@ async def take_fix(slug: str, request: Request) -> Response:
         event_id = _event_id(form.text("event", 20))
         value_text = form.text("value", 12).strip()
         if event_id is None or (value_text and not value_text.isdigit()):
-            raise SignInError("INVALID_REQUEST", detail={"field": "event"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "event"})
         await Diagnostics(runtime_of(request)).apply(
             event_id, key, auth.account, request_info(request),
             int(value_text) if value_text else None, org)
-    except SignInError as error:
+    except CatalogueError as error:
         return await diagnose_page(request, auth, org, error)
     query: dict[str, Any] = {k: v for k, v in _filters(request).items() if v}
     return redirect(diagnose_url(org, **query, done=key) + f"#event-{event_id}")

@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from monban.errors import SignInError
+from monban.edge.app_runtime import runtime_of
+from monban.errors import CatalogueError
 from monban.factors.base import FactorContext
 from monban.factors.manager import FactorManager
 from monban.sessions.service import Authenticated
@@ -18,7 +19,7 @@ from monban.web.forms import read_form
 from monban.web.mfa import account_context, factor_response, json_error, options_response
 from monban.web.page_route import PageRoute
 from monban.web.pages_security import PAGE, change_or_show
-from monban.web.render import redirect, runtime_of
+from monban.web.render import redirect
 from monban.web.visitor import signed_in
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -60,7 +61,7 @@ async def options(kind: str, request: Request) -> Response:
         enrollment = await runtime_of(request).factors.enroll(
             account_context(request, auth), kind[:20], enroll_name(request, kind, form, auth),
             enroll_params(kind, form))
-    except SignInError as error:
+    except CatalogueError as error:
         return json_error(request, error)
     return options_response(enrollment)
 
@@ -75,7 +76,7 @@ async def enroll(kind: str, request: Request) -> Response:
     try:
         enrollment = await runtime_of(request).factors.enroll(
             account_context(request, auth), kind[:20], name, params)
-    except SignInError as error:
+    except CatalogueError as error:
         if error.code in ("NOT_FOUND", "SIGNIN_METHOD_NOT_ALLOWED"):
             raise
         return add_page(request, _place(auth), kind, "start", error=error, name=name,
@@ -92,7 +93,7 @@ async def confirm(kind: str, request: Request) -> Response:
         await runtime_of(request).factors.confirm(
             account_context(request, auth), kind[:20], enrollment_id,
             factor_response(kind, form))
-    except SignInError as error:
+    except CatalogueError as error:
         if error.code in ("NOT_FOUND", "SIGNIN_METHOD_NOT_ALLOWED"):
             raise
         return add_page(request, _place(auth), kind, "confirm", error=error,

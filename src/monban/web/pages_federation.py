@@ -11,8 +11,9 @@ from starlette.responses import Response
 
 from monban.accounts.model import Org
 from monban.admin.authorization import Action, Target, authorize
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.federation.presets import PRESETS
 from monban.federation.provider import Provider
 from monban.federation.service import LINK, WEB, Finished, Linked
@@ -29,14 +30,7 @@ from monban.web.pages_signin import (
     signin_form_page,
 )
 from monban.web.pages_troubleshoot import remember_error
-from monban.web.render import (
-    error_view,
-    page_language,
-    placeholders,
-    redirect,
-    render,
-    runtime_of,
-)
+from monban.web.render import error_view, page_language, placeholders, redirect, render
 from monban.web.visitor import signed_in, visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -64,7 +58,7 @@ async def callback(request: Request) -> Response:
             state=state, code=query.get("code"), iss=query.get("iss"),
             error=query.get("error"), request=request_info(request), via=WEB,
             account=auth.account if auth else None)
-    except SignInError as error:
+    except CatalogueError as error:
         return _problem_page(request, error, state)
     return _outcome(request, outcome)
 
@@ -77,7 +71,7 @@ def _outcome(request: Request, outcome: Finished | Linked) -> Response:
     return signed_in_response(request, outcome.result, outcome.next_url)
 
 
-def _problem_page(request: Request, error: SignInError, flow_id: str) -> Response:
+def _problem_page(request: Request, error: CatalogueError, flow_id: str) -> Response:
     if error.code == "CONCURRENT_SESSION_LIMIT":
         return session_limit_page(request, flow_id, "/account/security", error)
     if error.code not in PROBLEMS:
@@ -107,7 +101,7 @@ async def provider_page(slug: str, request: Request) -> Response:
     await visitor(request)
     provider = await runtime_of(request).federation.registry.get(slug[:64])
     if not provider.enabled:
-        raise SignInError("SIGNIN_METHOD_NOT_ALLOWED")
+        raise CatalogueError("SIGNIN_METHOD_NOT_ALLOWED")
     return render(request, "federation_start.html", provider=provider,
                   next=next_target(request))
 
@@ -124,7 +118,7 @@ async def start(slug: str, request: Request) -> Response:
         started = await runtime_of(request).federation.start(
             slug[:64], request_info(request), via=WEB, next_url=next_url,
             keep_signed_in=request.query_params.get("keep") == "1")
-    except SignInError as error:
+    except CatalogueError as error:
         return signin_form_page(request, next_url=next_url, error=error)
     return _off_to_provider(request, started.url, started.flow_id)
 
@@ -138,7 +132,7 @@ async def _linkable(request: Request, auth: Authenticated) -> list[Provider]:
 
 
 async def linked_page(request: Request, auth: Authenticated,
-                      error: SignInError | None = None) -> Response:
+                      error: CatalogueError | None = None) -> Response:
     federation = runtime_of(request).federation
     links = await federation.links(auth.account)
     linked_ids = {provider.id for _, provider in links if provider}
@@ -167,7 +161,7 @@ async def link(slug: str, request: Request) -> Response:
         started = await runtime_of(request).federation.start(
             slug[:64], request_info(request), via=WEB, next_url=LINKED_PAGE, purpose=LINK,
             account=auth.account)
-    except SignInError as error:
+    except CatalogueError as error:
         return await linked_page(request, auth, error)
     return _off_to_provider(request, started.url, started.flow_id)
 
@@ -178,7 +172,7 @@ async def unlink(link_id: str, request: Request) -> Response:
     auth = await signed_in(request)
     try:
         await runtime_of(request).federation.unlink(auth.account, link_id)
-    except SignInError as error:
+    except CatalogueError as error:
         return await linked_page(request, auth, error)
     return redirect(f"{LINKED_PAGE}?notice=provider_unlinked")
 
@@ -192,7 +186,7 @@ def org_providers_url(org: Org) -> str:
 
 
 async def _admin_page(request: Request, auth: Authenticated, org: Org | None,
-                      error: SignInError | None = None) -> Response:
+                      error: CatalogueError | None = None) -> Response:
     registry = runtime_of(request).federation.registry
     providers = await registry.list(org.id if org else None, server_wide=True)
     return render(request, "admin_identity_providers.html", auth=auth, org=org,
@@ -240,7 +234,7 @@ async def admin_add(request: Request) -> Response:
     try:
         await runtime_of(request).federation.registry.add(**_add_fields(form),
                                                           actor_id=auth.account.id)
-    except SignInError as error:
+    except CatalogueError as error:
         return await _admin_page(request, auth, None, error)
     return redirect(f"{ADMIN_PAGE}?notice=provider_added")
 
@@ -254,7 +248,7 @@ async def org_admin_add(slug: str, request: Request) -> Response:
     try:
         await runtime_of(request).federation.registry.add(**fields, org_id=org.id,
                                                           actor_id=auth.account.id)
-    except SignInError as error:
+    except CatalogueError as error:
         return await _admin_page(request, auth, org, error)
     return redirect(f"{org_providers_url(org)}?notice=provider_added")
 
@@ -287,7 +281,7 @@ async def org_settings(slug: str, request: Request) -> Response:
         "federated_trust_mfa": form.flag("federated_trust_mfa")}
     try:
         await runtime_of(request).directory.update_settings(org, changes, auth.account.id)
-    except SignInError as error:
+    except CatalogueError as error:
         return await _admin_page(request, auth, org, error)
     return redirect(f"{org_providers_url(org)}?notice=settings_saved")
 

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from monban.accounts.model import ADMIN_ROLES, Account
-from monban.errors import CATALOGUE, SignInError, message
+from monban.edge.app_runtime import runtime_of
+from monban.errors import CATALOGUE, CatalogueError, message
 from monban.help.topics import SECTIONS, TOPICS, Topic, TopicText
 from monban.sessions.service import Authenticated
 from monban.web.labels import N_
 from monban.web.page_route import PageRoute
-from monban.web.render import page_language, placeholders, render, runtime_of
+from monban.web.render import page_language, placeholders, render
 from monban.web.visitor import visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -157,7 +158,7 @@ async def error_topic(code: str, request: Request) -> Response:
     topic = TOPICS.get(code)
     if code not in CATALOGUE or topic is None:
         await visitor(request)
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return await _topic_page(request, topic)
 
 
@@ -166,5 +167,5 @@ async def topic(slug: str, request: Request) -> Response:
     found = TOPICS.get(slug)
     if found is None:
         await visitor(request)
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return await _topic_page(request, found)

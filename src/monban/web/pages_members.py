@@ -9,14 +9,15 @@ from starlette.responses import Response
 
 from monban.accounts.model import Account, Org, Role
 from monban.admin.authorization import Action, allowed_acts
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
 from monban.web.forms import Form, read_form
 from monban.web.page_route import PageRoute
 from monban.web.pages_admin import load_org, org_page, org_url
 from monban.web.pages_authenticator import member_authenticator
-from monban.web.render import redirect, render, runtime_of
+from monban.web.render import redirect, render
 from monban.web.visitor import signed_in
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -30,7 +31,7 @@ def _member_url(org: Org, member: Account, notice: str | None = None) -> str:
 async def _member(request: Request, org: Org, account_id: str) -> Account:
     account = await runtime_of(request).directory.account(account_id[:64])
     if account.org_id != org.id:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return account
 
 
@@ -38,7 +39,7 @@ def _role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError as exc:
-        raise SignInError("INVALID_REQUEST", detail={"field": "role"}) from exc
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "role"}) from exc
 
 
 def _identifier_fields(text: str) -> tuple[str | None, str | None, str | None]:
@@ -54,7 +55,7 @@ def _identifier_fields(text: str) -> tuple[str | None, str | None, str | None]:
 async def _create(request: Request, form: Form, org: Org, auth: Authenticated) -> None:
     identifier = form.text("identifier", 320)
     if not identifier.strip():
-        raise SignInError("INVALID_REQUEST", detail={"field": "identifier"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "identifier"})
     password = form.text("password")
     email, phone, username = _identifier_fields(identifier)
     await runtime_of(request).directory.create_account(
@@ -71,7 +72,7 @@ async def add_member(slug: str, request: Request) -> Response:
     org = await load_org(request, slug, auth, Action.READ_ORG)
     try:
         await _create(request, form, org, auth)
-    except SignInError as error:
+    except CatalogueError as error:
         return await org_page(request, auth, org, error)
     return redirect(org_url(org, "member_added", "#members"))
 
@@ -85,7 +86,7 @@ async def _set_disabled(request: Request, slug: str, account_id: str,
         member = await _member(request, org, account_id)
         await runtime_of(request).directory.update_account(member, actor_id=auth.account.id,
                                                            disabled=disabled)
-    except SignInError as error:
+    except CatalogueError as error:
         return await org_page(request, auth, org, error)
     return redirect(org_url(org, "member_updated", "#members"))
 
@@ -101,7 +102,7 @@ async def enable(slug: str, account_id: str, request: Request) -> Response:
 
 
 async def member_page(request: Request, auth: Authenticated, org: Org, member: Account,
-                      error: SignInError | None = None) -> Response:
+                      error: CatalogueError | None = None) -> Response:
     live = await runtime_of(request).sessions.list_live(member, org.settings)
     return render(request, "admin_member.html", auth=auth, org=org, member=member,
                   sessions=live, error=error, status=error.status if error else 200,
@@ -127,7 +128,7 @@ async def set_password(slug: str, account_id: str, request: Request) -> Response
         await runtime_of(request).directory.set_password(
             member, form.text("password"), auth.account.id,
             end_sessions=form.flag("end_sessions"))
-    except SignInError as error:
+    except CatalogueError as error:
         return await member_page(request, auth, org, member, error)
     return redirect(_member_url(org, member, "member_password_set"))
 
@@ -140,7 +141,7 @@ async def end_session(slug: str, account_id: str, request: Request) -> Response:
     member = await _member(request, org, account_id)
     if not await runtime_of(request).sessions.end(member, form.text("session", 100),
                                                   auth.account, str(request_info(request).ip)):
-        return await member_page(request, auth, org, member, SignInError("NOT_FOUND"))
+        return await member_page(request, auth, org, member, CatalogueError("NOT_FOUND"))
     return redirect(_member_url(org, member, "session_ended"))
 
 

@@ -15,8 +15,9 @@ from starlette.responses import JSONResponse, Response
 
 from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.base import FactorRecord
 from monban.signin.second_step import MFA_ENROLL
 from monban.store import flows
@@ -42,7 +43,7 @@ from monban.web.pages_signin import (
     signin_form_page,
 )
 from monban.web.pages_troubleshoot import remember_error
-from monban.web.render import page_language, redirect, render, runtime_of
+from monban.web.render import page_language, redirect, render
 from monban.web.visitor import visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -87,7 +88,7 @@ async def load_step(request: Request, flow_id: str) -> Step:
     return Step(loaded.flow, loaded.account, loaded.settings, ordered, step.enrollable)
 
 
-def _retry_after(error: SignInError) -> int:
+def _retry_after(error: CatalogueError) -> int:
     """Seconds before another code may be sent, when that is why a challenge was refused."""
     wait = error.detail.get("retry_after") if error.code == "INVALID_REQUEST" else None
     return wait if isinstance(wait, int) else 0
@@ -98,7 +99,7 @@ def _way(factor: FactorRecord) -> str:
 
 
 async def mfa_page(request: Request, step: Step, next_url: str, *,
-                   factor_id: str | None = None, error: SignInError | None = None,
+                   factor_id: str | None = None, error: CatalogueError | None = None,
                    public: dict[str, Any] | None = None) -> Response:
     language = page_language(request)
     if step.state == MFA_ENROLL:
@@ -109,7 +110,7 @@ async def mfa_page(request: Request, step: Step, next_url: str, *,
     factor = step.factor(factor_id)
     if factor is None:  # the org stopped allowing every factor the member has
         return signin_form_page(request, next_url=next_url,
-                                error=SignInError("SIGNIN_METHOD_NOT_ALLOWED"))
+                                error=CatalogueError("SIGNIN_METHOD_NOT_ALLOWED"))
     view = mfa_error(request, error, language, factor.kind) if error else None
     others = [(f, mfa_url(step.flow.id, next_url, factor=f.id)) for f in step.factors
               if f.id != factor.id]
@@ -146,7 +147,7 @@ async def show(request: Request) -> Response:
     next_url = next_target(request)
     try:
         step = await load_step(request, request.query_params.get("flow", ""))
-    except SignInError as error:
+    except CatalogueError as error:
         return signin_form_page(request, next_url=next_url, error=error)
     factor = step.factor(request.query_params.get("factor"))
     if (factor is None or factor.kind not in sent_kinds() | {"push"}
@@ -157,7 +158,7 @@ async def show(request: Request) -> Response:
     try:  # a code is sent when its page is first shown; "Resend code" sends another
         challenge = await runtime_of(request).second_step.challenge(
             step.flow.id, factor.id, request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         if _retry_after(error):  # sent moments ago (the page was reloaded): that code stands
             return await mfa_page(request, step, next_url, factor_id=factor.id)
         return await mfa_page(request, step, next_url, factor_id=factor.id, error=error)
@@ -173,7 +174,7 @@ async def resend(request: Request) -> Response:
     try:
         await runtime_of(request).second_step.challenge(flow_id, factor_id,
                                                         request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         wait = _retry_after(error)
         if wait:
             return redirect(mfa_url(flow_id, next_url, factor=factor_id, sent="1",
@@ -192,7 +193,7 @@ async def options(request: Request) -> Response:
         form = await read_form(request)
         challenge = await runtime_of(request).second_step.challenge(
             form.text("flow", 100), form.text("factor", 100), request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         return json_error(request, error)
     return JSONResponse({"options": challenge.public.get("options", challenge.public)},
                         headers={"Cache-Control": "no-store"})
@@ -209,7 +210,7 @@ async def verify(request: Request) -> Response:
         result = await runtime.second_step.verify(
             flow_id, factor_id, factor_response(kind, form), request_info(request),
             form.flag("trust_browser"))
-    except SignInError as error:
+    except CatalogueError as error:
         if error.code == "CONCURRENT_SESSION_LIMIT":
             return session_limit_page(request, flow_id, next_url, error)
         return await _refused(request, flow_id, factor_id, next_url, error)
@@ -223,10 +224,10 @@ async def verify(request: Request) -> Response:
 
 
 async def _refused(request: Request, flow_id: str, factor_id: str, next_url: str,
-                   error: SignInError) -> Response:
+                   error: CatalogueError) -> Response:
     """The second step again with the refusal; the sign-in page if the flow is over."""
     try:
         step = await load_step(request, flow_id)
-    except SignInError:
+    except CatalogueError:
         return signin_form_page(request, next_url=next_url, error=error)
     return await mfa_page(request, step, next_url, factor_id=factor_id, error=error)

@@ -10,15 +10,16 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from monban.edge import cookies
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.oidc.authorization import PageRefusal, RedirectRefusal
 from monban.oidc.provider import ConsentNeeded, Redirect, SignInNeeded, WebViewRefused
 from monban.web.errors_page import error_page
 from monban.web.forms import read_form
 from monban.web.page_route import PageRoute
 from monban.web.pages_troubleshoot import remember_error
-from monban.web.render import CSP, redirect, render, runtime_of
+from monban.web.render import CSP, redirect, render
 from monban.web.visitor import visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -48,11 +49,11 @@ def issuer_of(request: Request) -> str:
 def single_params(raw: str) -> dict[str, str]:
     """Query or form parameters; a repeated parameter is an error (RFC 6749 §3.1)."""
     if len(raw) > MAX_QUERY:
-        raise SignInError("REQUEST_TOO_LARGE")
+        raise CatalogueError("REQUEST_TOO_LARGE")
     params: dict[str, str] = {}
     for name, value in parse_qsl(raw, keep_blank_values=True):
         if name in params:
-            raise SignInError("INVALID_REQUEST", detail={"field": name})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": name})
         params[name] = value
     return params
 
@@ -90,11 +91,11 @@ async def authorize_posted(request: Request) -> Response:
     exactly as a GET request (same checks, same errors). Nothing changes before the person
     acts on Monban's own pages, whose forms (sign-in, consent) keep their CSRF check."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM:
-        raise SignInError("INVALID_REQUEST", detail={"field": "content-type"})
+        raise CatalogueError("INVALID_REQUEST", detail={"field": "content-type"})
     try:
         body = (await request.body()).decode()
     except UnicodeDecodeError as exc:
-        raise SignInError("INVALID_REQUEST") from exc
+        raise CatalogueError("INVALID_REQUEST") from exc
     params = single_params(body)
     params.pop("resume", None)  # Monban's own parameter, never a relying party's
     return redirect(f"{AUTHORIZE}?{urlencode(params)}")
@@ -142,7 +143,7 @@ async def _to_signin(request: Request, needed: SignInNeeded, params: dict[str, s
 
 
 def webview_page(request: Request, refused: WebViewRefused) -> Response:
-    error = SignInError("DISALLOWED_USERAGENT")
+    error = CatalogueError("DISALLOWED_USERAGENT")
     response = render(request, "oidc_webview.html", status=403, error=error,
                       client_name=refused.client.name, back=refused.back)
     remember_error(response, request, error.code)
@@ -183,7 +184,7 @@ async def consent(request: Request) -> Response:
     params = single_params(form.text("request", MAX_QUERY))
     auth = await visitor(request)
     if auth is None:
-        raise SignInError("SESSION_EXPIRED")
+        raise CatalogueError("SESSION_EXPIRED")
     issuer = issuer_of(request)
     try:
         decided = await runtime_of(request).oidc.decide_consent(

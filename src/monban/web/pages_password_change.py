@@ -14,8 +14,9 @@ from starlette.responses import Response
 
 from monban.accounts.model import Account
 from monban.accounts.org_settings import OrgSettings
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.i18n.catalog import gettext_for
 from monban.passwords import policy
 from monban.signin import password_change
@@ -32,7 +33,7 @@ from monban.web.pages_signin import (
     signed_in_response,
     signin_form_page,
 )
-from monban.web.render import error_view, page_language, redirect, render, runtime_of
+from monban.web.render import error_view, page_language, redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -70,7 +71,7 @@ def _classes(names: Sequence[str], language: str) -> str:
     return LIST_SEPARATOR.get(language, ", ").join(_(CLASS_NAMES[n]) for n in names)
 
 
-def policy_notes(error: SignInError, language: str) -> tuple[str, ...]:
+def policy_notes(error: CatalogueError, language: str) -> tuple[str, ...]:
     """The sentence saying which rule a PASSWORD_POLICY_VIOLATION is about (none for other
     errors)."""
     rule = error.detail.get("rule")
@@ -112,7 +113,7 @@ async def hints_for(request: Request, account: Account, settings: OrgSettings) -
 
 
 def _page(request: Request, loaded: Loaded, next_url: str,
-          error: SignInError | None = None) -> Response:
+          error: CatalogueError | None = None) -> Response:
     account = loaded.account
     assert account is not None
     language = page_language(request)
@@ -143,7 +144,7 @@ async def new_password_form(request: Request) -> Response:
     next_url = next_target(request)
     try:
         loaded = await _waiting(request, request.query_params.get("flow", ""))
-    except SignInError as error:
+    except CatalogueError as error:
         return signin_form_page(request, next_url=next_url, error=error)
     return _page(request, loaded, next_url)
 
@@ -156,15 +157,15 @@ async def new_password_submit(request: Request) -> Response:
     password = form.text("password")
     try:
         if password != form.text("confirm"):
-            raise SignInError("INVALID_REQUEST", detail={"field": "confirm"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "confirm"})
         result = await password_change.submit_new_password(
             runtime_of(request), flow_id, password, request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         if error.code == "CONCURRENT_SESSION_LIMIT":
             return session_limit_page(request, flow_id, next_url, error)
         try:  # still waiting for its new password: say what was wrong
             loaded = await _waiting(request, flow_id)
-        except SignInError:  # gone, or moved on and refused later: start again
+        except CatalogueError:  # gone, or moved on and refused later: start again
             return signin_form_page(request, next_url=next_url, error=error)
         return _page(request, loaded, next_url, error)
     if isinstance(result, SecondStepRequired):

@@ -12,8 +12,9 @@ from starlette.responses import JSONResponse, Response
 
 from monban.accounts.model import Account, Org
 from monban.admin.authorization import Action
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.i18n.catalog import gettext_for
 from monban.recovery import Recovery
 from monban.recovery.reset import ALLOWED_IPS, MFA, NEW_PASSWORD, PURPOSES
@@ -27,7 +28,7 @@ from monban.web.page_route import PageRoute
 from monban.web.pages_admin import load_org
 from monban.web.pages_password_change import policy_hints, policy_notes
 from monban.web.pages_signin import mfa_url, session_limit_page, signed_in_response
-from monban.web.render import error_view, page_language, redirect, render, runtime_of
+from monban.web.render import error_view, page_language, redirect, render
 from monban.web.visitor import signed_in, visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -51,7 +52,7 @@ def _notice(request: Request) -> str | None:
     return key if key in NOTICES else None
 
 
-def _view(request: Request, error: SignInError | None) -> Any:
+def _view(request: Request, error: CatalogueError | None) -> Any:
     if error is None:
         return None
     language = page_language(request)
@@ -59,7 +60,7 @@ def _view(request: Request, error: SignInError | None) -> Any:
 
 
 def _start_page(request: Request, purpose: str, identifier: str = "",
-                error: SignInError | None = None) -> Response:
+                error: CatalogueError | None = None) -> Response:
     return render(request, "recovery_start.html", status=error.status if error else 200,
                   error=_view(request, error), purpose=purpose, identifier=identifier,
                   ask=error.detail if error else {})
@@ -69,11 +70,11 @@ def _flow_url(flow_id: str, **extra: str) -> str:
     return "/recover/flow?" + urlencode({"flow": flow_id, **extra})
 
 
-async def _flow_page(request: Request, flow_id: str, error: SignInError | None = None,
+async def _flow_page(request: Request, flow_id: str, error: CatalogueError | None = None,
                      factor_id: str = "") -> Response:
     try:
         loaded, step = await _recovery(request).reset.describe(flow_id, request_info(request))
-    except SignInError as expired:
+    except CatalogueError as expired:
         return _start_page(request, "password", error=error or expired)
     factor = next((f for f in step.factors if f.id == factor_id), None) or (
         step.factors[0] if step.factors else None)
@@ -112,7 +113,7 @@ async def start(request: Request) -> Response:
     identifier = form.text("identifier", 320)
     try:
         step = await _recovery(request).reset.start(identifier, purpose, request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         return _start_page(request, purpose, identifier, error)
     return redirect(_flow_url(step.flow.id))
 
@@ -130,7 +131,7 @@ async def _act(request: Request, form: Form, work: Any, then: str | None = None,
     flow_id = form.text("flow", 100)
     try:
         await work(flow_id)
-    except SignInError as error:
+    except CatalogueError as error:
         return await _flow_page(request, flow_id, error, factor_id)
     return redirect(then or _flow_url(flow_id))
 
@@ -169,7 +170,7 @@ async def mfa_options(request: Request) -> Response:
         form = await read_form(request)
         challenge = await _recovery(request).outcomes.challenge(
             form.text("flow", 100), form.text("factor", 64), request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         return json_error(request, error)
     return JSONResponse({"options": challenge.public.get("options", challenge.public)},
                         headers={"Cache-Control": "no-store"})
@@ -191,10 +192,10 @@ async def new_password(request: Request) -> Response:
     flow_id, password = form.text("flow", 100), form.text("password")
     try:
         if password != form.text("confirm"):
-            raise SignInError("INVALID_REQUEST", detail={"field": "confirm"})
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "confirm"})
         result = await _recovery(request).outcomes.new_password(
             flow_id, password, request_info(request), form.flag("keep_signed_in"))
-    except SignInError as error:
+    except CatalogueError as error:
         if error.detail.get("password_changed"):  # changed, but this sign-in was refused
             return render(request, "signin.html", status=error.status,
                           error=_view(request, error), next="/account/security",
@@ -211,7 +212,7 @@ async def lost_factor_sign_in(request: Request) -> Response:
     try:
         result = await _recovery(request).outcomes.sign_in(
             flow_id, form.text("password"), request_info(request), form.flag("keep_signed_in"))
-    except SignInError as error:
+    except CatalogueError as error:
         if error.code == "CONCURRENT_SESSION_LIMIT":
             return session_limit_page(request, flow_id, TWO_STEP, error)
         return await _flow_page(request, flow_id, error)
@@ -256,7 +257,7 @@ async def _contact_change(request: Request, work: Any, notice: str) -> Response:
     auth = await signed_in(request)
     try:
         await work(auth)
-    except SignInError as error:
+    except CatalogueError as error:
         return await security_page(request, auth, error)
     return redirect(f"/account/security?notice={notice}#recovery")
 
@@ -312,7 +313,7 @@ async def _staff_act(request: Request, slug: str, account_id: str, action: str) 
             await admin.reset_mfa(auth.account, member, info)
         else:
             shown = await admin.issue_backup_code(auth.account, member, info)
-    except SignInError as error:
+    except CatalogueError as error:
         return await member_page(request, auth, org, member, error)
     return render(request, "recovery_admin_done.html", auth=auth, org=org, member=member,
                   action=action, shown=shown, force_change=form.flag("force_change"))
@@ -321,7 +322,7 @@ async def _staff_act(request: Request, slug: str, account_id: str, action: str) 
 async def _member(request: Request, org: Org, account_id: str) -> Account:
     member = await runtime_of(request).directory.account(account_id[:64])
     if member.org_id != org.id:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return member
 
 

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from monban.edge import cookies
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.i18n.negotiate import SUPPORTED
 from monban.sessions.service import Authenticated
 from monban.store.audit import AuditQuery
@@ -29,7 +30,6 @@ from monban.web.render import (
     redirect,
     remember_language,
     render,
-    runtime_of,
     zone_of,
 )
 from monban.web.visitor import signed_in
@@ -41,7 +41,7 @@ ACTIVITY_LIMIT = 20
 
 
 async def security_page(request: Request, auth: Authenticated,
-                        error: SignInError | None = None) -> Response:
+                        error: CatalogueError | None = None) -> Response:
     runtime = runtime_of(request)
     account = auth.account
     live = await runtime.sessions.list_live(account, auth.settings)
@@ -65,10 +65,10 @@ async def security_page(request: Request, auth: Authenticated,
 
 async def change_or_show(request: Request, auth: Authenticated,
                          change: Callable[[], Awaitable[object]], done: str) -> Response:
-    """Make `change`, then redirect to `done`; a SignInError shows the security page with it."""
+    """Make `change`, then redirect to `done`; a CatalogueError shows the security page with it."""
     try:
         await change()
-    except SignInError as error:
+    except CatalogueError as error:
         return await security_page(request, auth, error)
     return redirect(done)
 
@@ -84,7 +84,7 @@ async def change_language(request: Request) -> Response:
     auth = await signed_in(request)
     language = form.text("language", 10)
     if language not in SUPPORTED:
-        return await security_page(request, auth, SignInError("INVALID_REQUEST"))
+        return await security_page(request, auth, CatalogueError("INVALID_REQUEST"))
     await runtime_of(request).directory.update_account(auth.account, actor_id=auth.account.id,
                                                        language=language)
     target = local_path(form.text("next", 512), PAGE)
@@ -103,7 +103,7 @@ async def end_session(request: Request) -> Response:
     ended = await runtime.sessions.end(auth.account, session_id, auth.account,
                                        str(request_info(request).ip))
     if not ended:
-        return await security_page(request, auth, SignInError("NOT_FOUND"))
+        return await security_page(request, auth, CatalogueError("NOT_FOUND"))
     if session_id == auth.session.id:
         response = redirect("/signin?notice=signed_out")
         cookies.clear_session(response, runtime, request)
@@ -165,7 +165,7 @@ async def change_password(request: Request) -> Response:
                                             form.text("current_password"), request_info(request))
         await runtime.directory.set_password(auth.account, form.text("new_password"),
                                              actor_id=auth.account.id)
-    except SignInError as error:
+    except CatalogueError as error:
         return await security_page(request, auth, error)
     await runtime.sessions.end_others(auth.account, auth.session.id, auth.account,
                                       str(request_info(request).ip))

@@ -12,15 +12,16 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from monban.edge import cookies
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.signin.flow import SignedIn
 from monban.signin.second_step import SecondStepRequired
 from monban.store.flow_states import FlowState
 from monban.web.forms import local_path, read_form
 from monban.web.page_route import PageRoute
 from monban.web.pages_troubleshoot import forget_error, remember_error
-from monban.web.render import redirect, render, runtime_of
+from monban.web.render import redirect, render
 from monban.web.visitor import visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -32,7 +33,7 @@ def next_target(request: Request, value: str | None = None) -> str:
     return local_path(value if value is not None else request.query_params.get("next"))
 
 
-def signin_form_page(request: Request, *, next_url: str, error: SignInError | None = None,
+def signin_form_page(request: Request, *, next_url: str, error: CatalogueError | None = None,
                  identifier: str = "", keep: bool = False) -> Response:
     response = render(request, "signin.html", status=error.status if error else 200,
                       error=error, next=next_url, identifier=identifier, keep=keep)
@@ -84,7 +85,7 @@ def signed_in_response(request: Request, result: SignedIn, next_url: str) -> Res
 
 
 def session_limit_page(request: Request, flow_id: str, next_url: str,
-                   error: SignInError) -> Response:
+                   error: CatalogueError) -> Response:
     raw = error.detail.get("sessions")
     live: list[Any] = raw if isinstance(raw, list) else []
     response = render(request, "session_limit.html", status=error.status, error=error,
@@ -104,7 +105,7 @@ async def signin_form(request: Request) -> Response:
     expired = request.query_params.get("expired") == "1"
     hint = request.query_params.get("login_hint", "")[:320]  # OIDC login_hint (issue #6)
     return render(request, "signin.html", next=next_target(request), identifier=hint, keep=False,
-                  error=SignInError("SESSION_EXPIRED") if expired else None)
+                  error=CatalogueError("SESSION_EXPIRED") if expired else None)
 
 
 @router.post("/signin")
@@ -115,10 +116,10 @@ async def signin_identifier(request: Request) -> Response:
     keep = form.flag("keep_signed_in")
     if not identifier.strip():
         return signin_form_page(request, next_url=next_url, keep=keep,
-                            error=SignInError("INVALID_REQUEST", detail={"field": "identifier"}))
+                            error=CatalogueError("INVALID_REQUEST", detail={"field": "identifier"}))
     try:
         flow = await runtime_of(request).signin.start(identifier, request_info(request), keep)
-    except SignInError as error:
+    except CatalogueError as error:
         return signin_form_page(request, next_url=next_url, error=error, identifier=identifier,
                             keep=keep)
     return redirect(_flow_url(flow.id, next_url))
@@ -130,14 +131,14 @@ async def password_form(request: Request) -> Response:
     try:
         flow = await runtime_of(request).signin.flow(request.query_params.get("flow", "")[:100],
                                                      request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         return signin_form_page(request, next_url=next_url, error=error)
     if flow.state == FlowState.SESSION_LIMIT:
         return session_limit_page(request, flow.id, next_url,
-                                  SignInError("CONCURRENT_SESSION_LIMIT"))
+                                  CatalogueError("CONCURRENT_SESSION_LIMIT"))
     page = state_url(flow.state, flow.id, next_url)
     if page is None:
-        return signin_form_page(request, next_url=next_url, error=SignInError("FLOW_EXPIRED"))
+        return signin_form_page(request, next_url=next_url, error=CatalogueError("FLOW_EXPIRED"))
     if flow.state != FlowState.PASSWORD:
         return redirect(page)
     return render(request, "password.html", flow_id=flow.id, next=next_url,
@@ -153,7 +154,7 @@ async def password_submit(request: Request) -> Response:
     try:
         result = await runtime.signin.submit_password(flow_id, form.text("password"),
                                                       request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         if error.code == "FLOW_EXPIRED":
             return signin_form_page(request, next_url=next_url, error=error)
         if error.code == "CONCURRENT_SESSION_LIMIT":
@@ -162,7 +163,7 @@ async def password_submit(request: Request) -> Response:
             return redirect(new_password_url(flow_id, next_url))
         try:
             flow = await runtime.signin.flow(flow_id, request_info(request))
-        except SignInError as expired:
+        except CatalogueError as expired:
             return signin_form_page(request, next_url=next_url, error=expired)
         response = render(request, "password.html", status=error.status, error=error,
                           flow_id=flow_id, next=next_url,
@@ -181,7 +182,7 @@ async def end_other_sessions(request: Request) -> Response:
     try:
         result = await runtime_of(request).signin.end_other_sessions_and_continue(
             form.text("flow", 100), request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         return signin_form_page(request, next_url=next_url, error=error)
     return signed_in_response(request, result, next_url)
 

@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.signin.second_step import SecondStepRequired
 from monban.web.forms import read_form
 from monban.web.page_route import PageRoute
@@ -22,7 +23,7 @@ from monban.web.pages_signin import (
     signin_form_page,
 )
 from monban.web.pages_troubleshoot import remember_error
-from monban.web.render import redirect, render, runtime_of
+from monban.web.render import redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -34,10 +35,10 @@ def code_url(flow_id: str, next_url: str) -> str:
 
 
 async def _code_page(request: Request, flow_id: str, next_url: str,
-                     error: SignInError | None = None) -> Response:
+                     error: CatalogueError | None = None) -> Response:
     try:
         flow = await runtime_of(request).signin.flow(flow_id, request_info(request))
-    except SignInError as expired:
+    except CatalogueError as expired:
         return signin_form_page(request, next_url=next_url, error=expired)
     if "code_channel" not in flow.data:
         return redirect("/signin/password?" + urlencode({"flow": flow_id, "next": next_url}))
@@ -65,7 +66,7 @@ async def send_code(request: Request) -> Response:
     runtime = runtime_of(request)
     try:
         await runtime.passwordless.send_code(flow_id, request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         if error.code == "FLOW_EXPIRED":
             return signin_form_page(request, next_url=next_url, error=error)
         flow = await runtime.signin.flow(flow_id, request_info(request))
@@ -87,7 +88,7 @@ async def verify_code(request: Request) -> Response:
     try:
         result = await runtime_of(request).passwordless.submit_code(
             flow_id, form.text("code", 20), request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         if error.code == "FLOW_EXPIRED":
             return signin_form_page(request, next_url=next_url, error=error)
         if error.code == "CONCURRENT_SESSION_LIMIT":

@@ -12,8 +12,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
-from monban.errors import SignInError
+from monban.errors import CatalogueError
 from monban.factors.one_time_codes import mask
 from monban.i18n.catalog import gettext_for
 from monban.sessions.service import Authenticated
@@ -25,7 +26,7 @@ from monban.web.forms import read_form
 from monban.web.labels import N_
 from monban.web.mfa import kinds
 from monban.web.page_route import PageRoute
-from monban.web.render import page_language, redirect, render, runtime_of
+from monban.web.render import page_language, redirect, render
 from monban.web.visitor import signed_in, visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -79,7 +80,7 @@ def _notice(request: Request, auth: Authenticated | None) -> str | None:
 
 
 # The person ------------------------------------------------------------------------------
-def _form_page(request: Request, error: SignInError | None = None, **values: str) -> Response:
+def _form_page(request: Request, error: CatalogueError | None = None, **values: str) -> Response:
     return render(request, "support_request.html", status=error.status if error else 200,
                   error=error, max_description=MAX_DESCRIPTION,
                   identifier=values.get("identifier", ""), contact=values.get("contact", ""),
@@ -103,17 +104,17 @@ async def file_request(request: Request) -> Response:
         filed = await filing.file(values["identifier"], values["contact"],
                                   values["description"], page_language(request, auth),
                                   request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         return _form_page(request, error, **values)
     return redirect(f"{FORM}/verify?" + urlencode({"request": filed.id}))
 
 
 async def _verify_page(request: Request, request_id: str,
-                       error: SignInError | None = None) -> Response:
+                       error: CatalogueError | None = None) -> Response:
     filing, _ = _services(request)
     try:
         filed = await filing.pending(request_id)
-    except SignInError as expired:
+    except CatalogueError as expired:
         return _form_page(request, expired)
     return render(request, "support_verify.html", status=error.status if error else 200,
                   error=error, filed=filed, notice=_notice(request, None))
@@ -133,7 +134,7 @@ async def verify(request: Request) -> Response:
     filing, _ = _services(request)
     try:
         await filing.prove(request_id, form.text("code", 64), request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         if error.code == "FLOW_EXPIRED":
             return _form_page(request, error)
         return await _verify_page(request, request_id, error)
@@ -148,7 +149,7 @@ async def resend(request: Request) -> Response:
     filing, _ = _services(request)
     try:
         await filing.resend(request_id, request_info(request))
-    except SignInError as error:
+    except CatalogueError as error:
         return await _verify_page(request, request_id, error)
     return redirect(f"{FORM}/verify?" + urlencode({"request": request_id,
                                                     "notice": "code_sent"}))
@@ -179,7 +180,7 @@ async def queue_page(request: Request) -> Response:
 
 
 async def case_page(request: Request, auth: Authenticated, request_id: str,
-                    error: SignInError | None = None) -> Response:
+                    error: CatalogueError | None = None) -> Response:
     _, queue = _services(request)
     case = await queue.case(auth.account, request_id[:64], request_info(request))
     actors = {e.actor_id for e in case.trail if e.actor_id}
@@ -197,7 +198,7 @@ async def _labels(request: Request, ids: set[str]) -> dict[str, str]:
     for account_id in sorted(ids):
         try:
             labels[account_id] = (await runtime_of(request).directory.account(account_id)).label
-        except SignInError:
+        except CatalogueError:
             labels[account_id] = account_id[:8]
     return labels
 
@@ -221,7 +222,7 @@ async def _act(request: Request, request_id: str, action: str) -> Response:
             result = form.text("result", 10)
             passed = None if check == "note" else {"passed": True, "failed": False}.get(result)
             if check != "note" and passed is None:
-                raise SignInError("INVALID_REQUEST", detail={"field": "result"})
+                raise CatalogueError("INVALID_REQUEST", detail={"field": "result"})
             await queue.check(auth.account, request_id[:64], check, passed,
                               form.text("note", MAX_NOTE), info)
             notice = "check_recorded"
@@ -232,7 +233,7 @@ async def _act(request: Request, request_id: str, action: str) -> Response:
             decision = await queue.deny(auth.account, request_id[:64],
                                         form.text("note", MAX_NOTE), info)
             notice = "denied" if decision.told else "denied_untold"
-    except SignInError as error:
+    except CatalogueError as error:
         if error.code in ("NOT_FOUND", "PERMISSION_DENIED"):
             raise
         return await case_page(request, auth, request_id, error)

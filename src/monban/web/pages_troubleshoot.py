@@ -30,15 +30,16 @@ from monban.diagnostics.troubleshooter import (
 )
 from monban.diagnostics.words import speaker
 from monban.edge import cookies
+from monban.edge.app_runtime import runtime_of
 from monban.edge.signing import sign, unsign
-from monban.errors import CATALOGUE, SignInError, message
+from monban.errors import CATALOGUE, CatalogueError, message
 from monban.help.topics import TOPICS
 from monban.i18n.catalog import gettext_for
 from monban.sessions.service import Authenticated
 from monban.store.audit import AuditEvent
 from monban.web.page_route import PageRoute
 from monban.web.pages_help import actions_for, admins_of, topic_url
-from monban.web.render import page_language, placeholders, render, runtime_of
+from monban.web.render import page_language, placeholders, render
 from monban.web.visitor import visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -181,5 +182,5 @@ async def step(node_id: str, request: Request) -> Response:
     auth = await visitor(request)
     found = node(node_id[:40])
     if found is None or node_id == START:
-        raise SignInError("NOT_FOUND")
+        raise CatalogueError("NOT_FOUND")
     return await _page(request, auth, found)

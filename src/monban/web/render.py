@@ -16,12 +16,12 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from monban.accounts.model import ADMIN_ROLES, STAFF_ROLES
 from monban.edge import cookies
+from monban.edge.app_runtime import runtime_of
 from monban.edge.csrf import token_for
 from monban.edge.request_facts import requested_language
-from monban.errors import CATALOGUE, SignInError, message
+from monban.errors import CATALOGUE, CatalogueError, message
 from monban.i18n.catalog import gettext_for
 from monban.i18n.negotiate import SUPPORTED, choose
-from monban.runtime import Runtime
 from monban.sessions.device import describe
 from monban.sessions.service import Authenticated
 from monban.web.labels import EVENTS, N_, NOTICES, OUTCOMES, ROLES
@@ -57,10 +57,6 @@ class ErrorView:
     """Numbered steps shown under the message (the help topic's, e.g. time sync)."""
 
 
-def runtime_of(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
 
 def page_language(request: Request, auth: Authenticated | None = None) -> str:
     """The signed-in account's language, else ?lang= / the language cookie /
@@ -77,7 +73,7 @@ def placeholders(request: Request, language: str) -> dict[str, str]:
             "provider": PROVIDER.get(language, PROVIDER["en"])}
 
 
-def error_view(request: Request, error: SignInError, language: str,
+def error_view(request: Request, error: CatalogueError, language: str,
                notes: tuple[str, ...] = (), steps: tuple[str, ...] = ()) -> ErrorView:
     params = {**placeholders(request, language), **error.params}
     return ErrorView(code=error.code, status=error.status,
@@ -156,14 +152,14 @@ def current_path(request: Request) -> str:
 
 
 def render(request: Request, template: str, *, auth: Authenticated | None = None,
-           status: int = 200, error: SignInError | ErrorView | None = None,
+           status: int = 200, error: CatalogueError | ErrorView | None = None,
            scripts: bool = False, **context: Any) -> HTMLResponse:
     """`scripts`: the page loads same-origin script files (webauthn.js); every other page
     runs no script at all."""
     runtime = runtime_of(request)
     language = page_language(request, auth)
     gettext = gettext_for(language)
-    if isinstance(error, SignInError):
+    if isinstance(error, CatalogueError):
         error = error_view(request, error, language)
     account = auth.account if auth else None
     notice_key = request.query_params.get("notice", "")

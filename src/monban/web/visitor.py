@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 
 from monban.edge import cookies
+from monban.edge.app_runtime import runtime_of
 from monban.sessions.service import Authenticated
-from monban.web.render import current_path, page_language, runtime_of
+from monban.web.render import current_path, page_language
 
 _KEY = "monban.visitor"
 
