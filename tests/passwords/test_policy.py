@@ -14,7 +14,7 @@ from monban.errors import CatalogueError
 from monban.passwords import policy
 from monban.passwords.blocklist import Identity, common_passwords, identity_field, is_common
 from monban.passwords.hasher import PasswordHasher
-from monban.web.pages_password_change import RULE_NOTES, policy_hints, policy_notes
+from monban.web.signin.new_password import RULE_NOTES, policy_hints, policy_notes
 
 NOBODY = Identity()
 HANAKO = Identity("Hanako Yamada", "hanako.yamada@acme.example", "hanako")

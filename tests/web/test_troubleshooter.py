@@ -14,7 +14,7 @@ from monban.clock import FrozenClock
 from monban.diagnostics.troubleshooter import ANSWERS, QUESTIONS
 from monban.help.topics import TOPICS
 from monban.runtime import Runtime
-from monban.web.pages_troubleshoot import LAST_ERROR
+from monban.web.help.troubleshoot import LAST_ERROR
 from tests.conftest import PASSWORD
 
 from .conftest import Browser, BrowserFactory, page_links, page_text, signed_in

@@ -9,7 +9,7 @@ from monban.accounts.model import Account
 from monban.clock import FrozenClock
 from monban.edge import cookies
 from monban.runtime import Runtime
-from monban.web.pages_troubleshoot import LAST_ERROR
+from monban.web.help.troubleshoot import LAST_ERROR
 from tests.conftest import Updater
 
 from .conftest import BrowserFactory, hidden, page_links, page_text, signed_in

@@ -21,7 +21,7 @@ from monban.errors import CatalogueError
 from monban.oidc import discovery, grants, introspection, revocation, userinfo
 from monban.oidc.discovery import PATHS
 from monban.oidc.errors import OAuthError
-from monban.web.pages_oidc import issuer_of, single_params
+from monban.web.signin.oidc import issuer_of, single_params
 
 router = APIRouter(tags=["OpenID Connect"])
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

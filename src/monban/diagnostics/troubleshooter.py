@@ -40,7 +40,7 @@ class Answer:
     title: str
     paragraphs: tuple[str, ...]
     actions: tuple[str, ...] = ()
-    """Help action keys (web/pages_help.py ACTIONS), shown as buttons or links."""
+    """Help action keys (web/help/topics.py ACTIONS), shown as buttons or links."""
     topics: tuple[str, ...] = ()
 
 

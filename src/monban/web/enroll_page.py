@@ -1,5 +1,5 @@
-"""The pages that add a factor, shared by the security page (pages_factors.py) and by the
-sign-in flow of an org that requires MFA (pages_mfa_enroll.py): a start form per kind, then
+"""The pages that add a factor, shared by the security page (account/factors.py) and by the
+sign-in flow of an org that requires MFA (signin/enrolment.py): a start form per kind, then
 the confirm form (QR code and first code, or the code that was sent) or the backup codes.
 Only the place differs: where the forms post, their hidden fields, and "Trust this browser"."""
 

@@ -12,7 +12,7 @@ from monban.web.visitor import known_visitor
 
 
 def error_page(request: Request, error: CatalogueError) -> Response:
-    from monban.web.pages_troubleshoot import remember_error
+    from monban.web.help.troubleshoot import remember_error
 
     response = render(request, "error.html", auth=known_visitor(request), status=error.status,
                       error=error)

@@ -1,4 +1,5 @@
-"""Installs the HTML routes and the stylesheet."""
+"""Installs the HTML routes (packages by audience: signin, account, admin, help), the
+stylesheet and the API docs pages."""
 
 from __future__ import annotations
 
@@ -7,45 +8,30 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from monban.web import (
-    api_docs,
-    pages_admin,
-    pages_admin_apps,
-    pages_admin_mfa,
-    pages_app_passwords,
-    pages_authenticator,
-    pages_diagnose,
-    pages_factors,
-    pages_federation,
-    pages_help,
-    pages_members,
-    pages_mfa_enroll,
-    pages_mfa_signin,
-    pages_oidc,
-    pages_password_change,
-    pages_recovery,
-    pages_security,
-    pages_signin,
-    pages_signin_code,
-    pages_support,
-    pages_troubleshoot,
+from monban.web import api_docs
+from monban.web.account import app_passwords, authenticator, factors, security
+from monban.web.admin import apps, members, mfa, orgs
+from monban.web.help import diagnose, recovery, support, topics, troubleshoot
+from monban.web.signin import (
+    code,
+    enrolment,
+    federation,
+    first_step,
+    new_password,
+    oidc,
+    second_step,
 )
 
 STATIC = Path(__file__).parent / "static"
 
+PAGES = (first_step, new_password, second_step, enrolment, security, factors, orgs, mfa,
+         members, topics, diagnose, troubleshoot, support, recovery, authenticator,
+         app_passwords, code, oidc, apps, federation)
+"""In the order their routes are matched."""
+
 
 def install(app: FastAPI) -> None:
-    for module in (pages_signin, pages_password_change, pages_mfa_signin, pages_mfa_enroll,
-                   pages_security, pages_factors, pages_admin, pages_admin_mfa, pages_members,
-                   pages_help, pages_diagnose, pages_troubleshoot):
+    for module in PAGES:
         app.include_router(module.router)
-    app.include_router(pages_support.router)
-    app.include_router(pages_recovery.router)
-    app.include_router(pages_authenticator.router)
-    app.include_router(pages_app_passwords.router)
-    app.include_router(pages_signin_code.router)
-    app.include_router(pages_oidc.router)
-    app.include_router(pages_admin_apps.router)
-    app.include_router(pages_federation.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     api_docs.install(app)

@@ -23,9 +23,9 @@ from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
 from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
+from monban.web.admin.orgs import day_start, load_org
 from monban.web.forms import read_form
 from monban.web.page_route import PageRoute
-from monban.web.pages_admin import day_start, load_org
 from monban.web.render import page_language, redirect, render, zone_of
 from monban.web.visitor import signed_in
 

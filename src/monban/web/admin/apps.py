@@ -18,11 +18,11 @@ from monban.oidc import registration
 from monban.oidc.clients import ALGS, GRANTS, SCOPES, Client
 from monban.sessions.service import Authenticated
 from monban.store import oidc_clients
+from monban.web.admin.orgs import load_org
 from monban.web.forms import Form, read_form
 from monban.web.page_route import PageRoute
-from monban.web.pages_admin import load_org
-from monban.web.pages_oidc import issuer_of
 from monban.web.render import redirect, render
+from monban.web.signin.oidc import issuer_of
 from monban.web.visitor import signed_in
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -21,16 +21,16 @@ from monban.help.topics import topic_for
 from monban.sessions.service import Authenticated
 from monban.signin.second_step import SecondStepRequired
 from monban.web.forms import Form, read_form
+from monban.web.help.troubleshoot import remember_error
 from monban.web.page_route import PageRoute
-from monban.web.pages_signin import (
+from monban.web.render import error_view, page_language, placeholders, redirect, render
+from monban.web.signin.first_step import (
     mfa_url,
     next_target,
     session_limit_page,
     signed_in_response,
     signin_form_page,
 )
-from monban.web.pages_troubleshoot import remember_error
-from monban.web.render import error_view, page_language, placeholders, redirect, render
 from monban.web.visitor import signed_in, visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -143,7 +143,7 @@ async def linked_page(request: Request, auth: Authenticated,
 
 
 async def linked_section(request: Request, auth: Authenticated) -> dict[str, Any]:
-    """The security page's "Linked accounts" section (pages_security.py)."""
+    """The security page's "Linked accounts" section (account/security.py)."""
     return {"linked_accounts": await runtime_of(request).federation.links(auth.account)}
 
 

@@ -17,14 +17,14 @@ from monban.web.enroll_page import Place, add_page, after_enroll, enroll_name, e
 from monban.web.forms import Form, read_form
 from monban.web.mfa import factor_response, json_error, options_response
 from monban.web.page_route import PageRoute
-from monban.web.pages_mfa_signin import Step, load_step
-from monban.web.pages_signin import (
+from monban.web.signin.first_step import (
     mfa_url,
     next_target,
     session_limit_page,
     signed_in_response,
     signin_form_page,
 )
+from monban.web.signin.second_step import Step, load_step
 from monban.web.visitor import visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

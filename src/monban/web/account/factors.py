@@ -14,11 +14,11 @@ from monban.errors import CatalogueError
 from monban.factors.base import FactorContext
 from monban.factors.manager import FactorManager
 from monban.sessions.service import Authenticated
+from monban.web.account.security import PAGE, change_or_show
 from monban.web.enroll_page import Place, add_page, after_enroll, enroll_name, enroll_params
 from monban.web.forms import read_form
 from monban.web.mfa import account_context, factor_response, json_error, options_response
 from monban.web.page_route import PageRoute
-from monban.web.pages_security import PAGE, change_or_show
 from monban.web.render import redirect
 from monban.web.visitor import signed_in
 

@@ -15,15 +15,13 @@ from monban.errors import CatalogueError
 from monban.i18n.negotiate import SUPPORTED
 from monban.sessions.service import Authenticated
 from monban.store.audit import AuditQuery
+from monban.web.account.authenticator import authenticator_section
 from monban.web.forms import local_path, read_form
+from monban.web.help.recovery import recovery_section
+from monban.web.help.troubleshoot import failure_reasons
 from monban.web.labels import LANGUAGES
 from monban.web.mfa import two_step_section
 from monban.web.page_route import PageRoute
-from monban.web.pages_authenticator import authenticator_section
-from monban.web.pages_federation import linked_section
-from monban.web.pages_password_change import hints_for, policy_notes
-from monban.web.pages_recovery import recovery_section
-from monban.web.pages_troubleshoot import failure_reasons
 from monban.web.render import (
     error_view,
     page_language,
@@ -32,6 +30,8 @@ from monban.web.render import (
     render,
     zone_of,
 )
+from monban.web.signin.federation import linked_section
+from monban.web.signin.new_password import hints_for, policy_notes
 from monban.web.visitor import signed_in
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -85,7 +85,7 @@ RECOVERY_ROUTES = {
     **{code: ("recover_without_mfa",) for code in (
         "INVALID_OTP", "BACKUP_CODE_INVALID", "PUSH_TIMED_OUT", "SECURITY_KEY_FAILED")},
 }
-"""Topics whose fix includes a recovery route (pages_recovery.py) besides their own actions."""
+"""Topics whose fix includes a recovery route (help/recovery.py) besides their own actions."""
 
 
 def topic_url(slug: str) -> str:
@@ -128,14 +128,14 @@ async def index(request: Request) -> Response:
                  [(topic_url(t.slug), _fill(_text(t, language).title, values))
                   for t in TOPICS.values() if t.section == section])
                 for section in SECTIONS]
-    from monban.web.pages_troubleshoot import index_extras
+    from monban.web.help.troubleshoot import index_extras
 
     return render(request, "help_index.html", auth=auth, sections=sections,
                   keys=SECTIONS, **index_extras(request, language))
 
 
 async def _topic_page(request: Request, topic: Topic) -> Response:
-    from monban.web.pages_troubleshoot import not_built_note
+    from monban.web.help.troubleshoot import not_built_note
 
     auth = await visitor(request)
     language = page_language(request, auth)

@@ -26,14 +26,14 @@ from monban.store import factors as factor_store
 from monban.web.forms import read_form
 from monban.web.labels import N_
 from monban.web.page_route import PageRoute
-from monban.web.pages_signin import (
+from monban.web.render import error_view, page_language, redirect, render
+from monban.web.signin.first_step import (
     mfa_url,
     next_target,
     session_limit_page,
     signed_in_response,
     signin_form_page,
 )
-from monban.web.render import error_view, page_language, redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

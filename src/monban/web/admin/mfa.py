@@ -12,11 +12,11 @@ from starlette.responses import Response
 
 from monban.accounts.model import Org
 from monban.errors import CatalogueError
+from monban.web.admin.orgs import save_org_settings
 from monban.web.forms import Form
 from monban.web.labels import MFA_NUMBERS, ROLES
 from monban.web.mfa import org_methods, org_switches
 from monban.web.page_route import PageRoute
-from monban.web.pages_admin import save_org_settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -37,8 +37,8 @@ from monban.help.topics import TOPICS
 from monban.i18n.catalog import gettext_for
 from monban.sessions.service import Authenticated
 from monban.store.audit import AuditEvent
+from monban.web.help.topics import actions_for, admins_of, topic_url
 from monban.web.page_route import PageRoute
-from monban.web.pages_help import actions_for, admins_of, topic_url
 from monban.web.render import page_language, placeholders, render
 from monban.web.visitor import visitor
 

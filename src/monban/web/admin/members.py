@@ -13,10 +13,10 @@ from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
 from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
+from monban.web.account.authenticator import member_authenticator
+from monban.web.admin.orgs import load_org, org_page, org_url
 from monban.web.forms import Form, read_form
 from monban.web.page_route import PageRoute
-from monban.web.pages_admin import load_org, org_page, org_url
-from monban.web.pages_authenticator import member_authenticator
 from monban.web.render import redirect, render
 from monban.web.visitor import signed_in
 

@@ -1,7 +1,7 @@
 """Monban Authenticator on the HTML pages: the security page's card (linked devices, link a
 new one with a QR code and an enrolment code, remove one), and QR sign-in (/signin/qr).
 
-The push step of signing in is on /signin/mfa (pages_mfa_signin.py, template mfa.html);
+The push step of signing in is on /signin/mfa (signin/second_step.py, template mfa.html);
 static/authenticator.js polls while the pages wait, and each page works without it too
 (a button submits the same form)."""
 
@@ -23,12 +23,12 @@ from monban.edge.app_runtime import runtime_of
 from monban.edge.request_facts import request_info
 from monban.errors import CatalogueError
 from monban.sessions.service import Authenticated
+from monban.web.admin.orgs import load_org, save_org_settings
 from monban.web.forms import Form, read_form
 from monban.web.mfa import account_context
 from monban.web.page_route import PageRoute
-from monban.web.pages_admin import load_org, save_org_settings
-from monban.web.pages_signin import next_target, signed_in_response
 from monban.web.render import redirect, render
+from monban.web.signin.first_step import next_target, signed_in_response
 from monban.web.visitor import signed_in, visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -14,16 +14,16 @@ from monban.edge.request_facts import request_info
 from monban.errors import CatalogueError
 from monban.signin.second_step import SecondStepRequired
 from monban.web.forms import read_form
+from monban.web.help.troubleshoot import remember_error
 from monban.web.page_route import PageRoute
-from monban.web.pages_signin import (
+from monban.web.render import redirect, render
+from monban.web.signin.first_step import (
     mfa_url,
     next_target,
     session_limit_page,
     signed_in_response,
     signin_form_page,
 )
-from monban.web.pages_troubleshoot import remember_error
-from monban.web.render import redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

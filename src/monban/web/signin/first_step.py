@@ -19,8 +19,8 @@ from monban.signin.flow import SignedIn
 from monban.signin.second_step import SecondStepRequired
 from monban.store.flow_states import FlowState
 from monban.web.forms import local_path, read_form
+from monban.web.help.troubleshoot import forget_error, remember_error
 from monban.web.page_route import PageRoute
-from monban.web.pages_troubleshoot import forget_error, remember_error
 from monban.web.render import redirect, render
 from monban.web.visitor import visitor
 
@@ -37,7 +37,7 @@ def signin_form_page(request: Request, *, next_url: str, error: CatalogueError |
                  identifier: str = "", keep: bool = False) -> Response:
     response = render(request, "signin.html", status=error.status if error else 200,
                       error=error, next=next_url, identifier=identifier, keep=keep)
-    if error is not None:  # for "Problem signing in?" (pages_troubleshoot.py)
+    if error is not None:  # for "Problem signing in?" (help/troubleshoot.py)
         remember_error(response, request, error.code)
     return response
 
@@ -50,12 +50,12 @@ def _flow_url(flow_id: str, next_url: str) -> str:
 
 
 def mfa_url(flow_id: str, next_url: str, **extra: str) -> str:
-    """The second step's page (pages_mfa_signin.py) for this flow."""
+    """The second step's page (signin/second_step.py) for this flow."""
     return "/signin/mfa?" + urlencode({"flow": flow_id, "next": next_url, **extra})
 
 
 def new_password_url(flow_id: str, next_url: str) -> str:
-    """The "Set a new password" page (pages_password_change.py) for this flow."""
+    """The "Set a new password" page (signin/new_password.py) for this flow."""
     return "/signin/new-password?" + urlencode({"flow": flow_id, "next": next_url})
 
 

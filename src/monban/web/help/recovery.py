@@ -21,14 +21,14 @@ from monban.recovery.reset import ALLOWED_IPS, MFA, NEW_PASSWORD, PURPOSES
 from monban.sessions.service import Authenticated
 from monban.signin.flow import SignedIn
 from monban.signin.password_change import only_factor
+from monban.web.admin.orgs import load_org
 from monban.web.forms import Form, read_form
 from monban.web.labels import N_
 from monban.web.mfa import factor_response, json_error, kinds, mask, mfa_error
 from monban.web.page_route import PageRoute
-from monban.web.pages_admin import load_org
-from monban.web.pages_password_change import policy_hints, policy_notes
-from monban.web.pages_signin import mfa_url, session_limit_page, signed_in_response
 from monban.web.render import error_view, page_language, redirect, render
+from monban.web.signin.first_step import mfa_url, session_limit_page, signed_in_response
+from monban.web.signin.new_password import policy_hints, policy_notes
 from monban.web.visitor import signed_in, visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -252,7 +252,7 @@ async def recovery_section(request: Request, auth: Authenticated) -> dict[str, A
 
 
 async def _contact_change(request: Request, work: Any, notice: str) -> Response:
-    from monban.web.pages_security import security_page
+    from monban.web.account.security import security_page
 
     auth = await signed_in(request)
     try:
@@ -297,7 +297,7 @@ async def remove_contact(request: Request) -> Response:
 
 # An org's staff -----------------------------------------------------------------------------
 async def _staff_act(request: Request, slug: str, account_id: str, action: str) -> Response:
-    from monban.web.pages_members import member_page
+    from monban.web.admin.members import member_page
 
     form = await read_form(request)
     auth = await signed_in(request)

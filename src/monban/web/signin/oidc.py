@@ -17,8 +17,8 @@ from monban.oidc.authorization import PageRefusal, RedirectRefusal
 from monban.oidc.provider import ConsentNeeded, Redirect, SignInNeeded, WebViewRefused
 from monban.web.errors_page import error_page
 from monban.web.forms import read_form
+from monban.web.help.troubleshoot import remember_error
 from monban.web.page_route import PageRoute
-from monban.web.pages_troubleshoot import remember_error
 from monban.web.render import CSP, redirect, render
 from monban.web.visitor import visitor
 

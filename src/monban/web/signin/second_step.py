@@ -2,7 +2,7 @@
 
 State `mfa`: prove one of the enrolled factors (the preferred one first; "Sign in another
 way" lists the others). State `mfa_enroll` (the org requires MFA and the member has none): the
-member enrols one first, on the pages of pages_factors.py, before the session starts. They
+member enrols one first, on the pages of account/factors.py, before the session starts. They
 drive SecondStep exactly as the JSON API's /api/v1/signin/flows/{id}/mfa/... routes do."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from monban.factors.base import FactorRecord
 from monban.signin.second_step import MFA_ENROLL
 from monban.store import flows
 from monban.web.forms import read_form
+from monban.web.help.troubleshoot import remember_error
 from monban.web.mfa import (
     LOW_BACKUP_CODES,
     factor_response,
@@ -35,15 +36,14 @@ from monban.web.mfa import (
     sent_kinds,
 )
 from monban.web.page_route import PageRoute
-from monban.web.pages_signin import (
+from monban.web.render import page_language, redirect, render
+from monban.web.signin.first_step import (
     mfa_url,
     next_target,
     session_limit_page,
     signed_in_response,
     signin_form_page,
 )
-from monban.web.pages_troubleshoot import remember_error
-from monban.web.render import page_language, redirect, render
 from monban.web.visitor import visitor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -1,0 +1,1 @@
+"""The admin console: orgs, members, apps and the two-step settings."""
