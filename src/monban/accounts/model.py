@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from monban.accounts.org_settings import OrgSettings
+from monban.errors import CatalogueError
 
 
 class Role(StrEnum):
@@ -14,6 +15,14 @@ class Role(StrEnum):
     ADMIN = "admin"
     SUPPORT = "support"
     MEMBER = "member"
+
+    @classmethod
+    def parse(cls, value: str) -> Role:
+        """The role named `value`, or INVALID_REQUEST (field role)."""
+        try:
+            return cls(value)
+        except ValueError as exc:
+            raise CatalogueError("INVALID_REQUEST", detail={"field": "role"}) from exc
 
 
 ADMIN_ROLES = frozenset({Role.OWNER, Role.ADMIN})

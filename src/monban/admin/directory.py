@@ -117,6 +117,14 @@ class Directory:
             raise CatalogueError("NOT_FOUND", detail={"account": "?"})
         return found
 
+    async def member(self, org: Org, key: str) -> Account:
+        """A member of `org` by id, email, mobile number or username; NOT_FOUND for anyone
+        else (another org's ids answer as unknown ones)."""
+        found = await self.account(key[:64])
+        if found.org_id != org.id:
+            raise CatalogueError("NOT_FOUND")
+        return found
+
     async def members(self, org: Org | None) -> Sequence[Account]:
         return await self._db.run(accounts.list_for_org, org.id if org else None, write=False)
 

@@ -39,18 +39,6 @@ async def _org(request: Request, key: str, actor: Account, action: Action) -> Or
     return org
 
 
-async def _member(request: Request, org: Org, account_id: str) -> Account:
-    account = await runtime_of(request).directory.account(account_id)
-    if account.org_id != org.id:
-        raise CatalogueError("NOT_FOUND")
-    return account
-
-
-def _role(value: str) -> Role:
-    try:
-        return Role(value)
-    except ValueError as exc:
-        raise CatalogueError("INVALID_REQUEST", detail={"field": "role"}) from exc
 
 
 @router.post("/orgs", status_code=201)
@@ -97,7 +85,7 @@ async def members(org_key: str, request: Request,
 async def add_member(org_key: str, body: NewAccount, request: Request,
                      auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
-    role = _role(body.role)
+    role = Role.parse(body.role)
     account = await runtime_of(request).directory.create_account(
         display_name=body.display_name, email=body.email, phone=body.phone,
         username=body.username, password=body.password, org=org, role=role,
@@ -109,10 +97,10 @@ async def add_member(org_key: str, body: NewAccount, request: Request,
 async def update_member(org_key: str, account_id: str, body: UpdateMember, request: Request,
                         auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
-    member = await _member(request, org, account_id)
+    member = await runtime_of(request).directory.member(org, account_id)
     changes = body.changes()
     if "role" in changes:
-        changes["role"] = _role(changes["role"])
+        changes["role"] = Role.parse(changes["role"])
     updated = await runtime_of(request).directory.update_account(
         member, actor_id=auth.account.id, **changes)
     return {"account": account_view(updated)}
@@ -123,7 +111,7 @@ async def set_member_password(org_key: str, account_id: str, body: SetPassword,
                               request: Request,
                               auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
-    member = await _member(request, org, account_id)
+    member = await runtime_of(request).directory.member(org, account_id)
     await runtime_of(request).directory.set_password(member, body.password, auth.account.id,
                                                    end_sessions=body.end_sessions)
     return {"changed": True}
@@ -133,7 +121,7 @@ async def set_member_password(org_key: str, account_id: str, body: SetPassword,
 async def member_sessions(org_key: str, account_id: str, request: Request,
                           auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
-    member = await _member(request, org, account_id)
+    member = await runtime_of(request).directory.member(org, account_id)
     live = await runtime_of(request).sessions.list_live(member, org.settings)
     return {"sessions": [session_view(s) for s in live]}
 
@@ -143,7 +131,7 @@ async def end_member_session(org_key: str, account_id: str, session_id: str,
                              request: Request,
                              auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
-    member = await _member(request, org, account_id)
+    member = await runtime_of(request).directory.member(org, account_id)
     if not await runtime_of(request).sessions.end(member, session_id, auth.account,
                                                 str(request_info(request).ip)):
         raise CatalogueError("NOT_FOUND")
@@ -154,7 +142,7 @@ async def end_member_session(org_key: str, account_id: str, session_id: str,
 async def end_member_sessions(org_key: str, account_id: str, request: Request,
                               auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_ORG)
-    member = await _member(request, org, account_id)
+    member = await runtime_of(request).directory.member(org, account_id)
     count = await runtime_of(request).sessions.end_others(member, None, auth.account,
                                                         str(request_info(request).ip))
     return {"ended": count}
@@ -193,7 +181,7 @@ async def org_audit(org_key: str, request: Request, account: str | None = None,
                     since: datetime | None = None, until: datetime | None = None,
                     limit: int = 100, auth: Authenticated = Depends(current_session)) -> Any:
     org = await _org(request, org_key, auth.account, Action.READ_AUDIT)
-    account_id = (await _member(request, org, account)).id if account else None
+    account_id = (await runtime_of(request).directory.member(org, account)).id if account else None
     events = await runtime_of(request).directory.audit(AuditQuery(
         org_id=org.id, account_id=account_id, code=code, flow_id=flow, since=since,
         until=until, limit=max(1, min(limit, 1000))))

@@ -28,18 +28,6 @@ def _member_url(org: Org, member: Account, notice: str | None = None) -> str:
     return f"/admin/orgs/{org.slug}/members/{member.id}{query}"
 
 
-async def _member(request: Request, org: Org, account_id: str) -> Account:
-    account = await runtime_of(request).directory.account(account_id[:64])
-    if account.org_id != org.id:
-        raise CatalogueError("NOT_FOUND")
-    return account
-
-
-def _role(value: str) -> Role:
-    try:
-        return Role(value)
-    except ValueError as exc:
-        raise CatalogueError("INVALID_REQUEST", detail={"field": "role"}) from exc
 
 
 def _identifier_fields(text: str) -> tuple[str | None, str | None, str | None]:
@@ -61,7 +49,7 @@ async def _create(request: Request, form: Form, org: Org, auth: Authenticated) -
     await runtime_of(request).directory.create_account(
         display_name=form.text("display_name", 200), email=email, phone=phone,
         username=username, password=password or None, org=org,
-        role=_role(form.text("role", 20) or "member"),
+        role=Role.parse(form.text("role", 20) or "member"),
         language=form.text("language", 10) or "ja", actor_id=auth.account.id)
 
 
@@ -83,7 +71,7 @@ async def _set_disabled(request: Request, slug: str, account_id: str,
     auth = await signed_in(request)
     org = await load_org(request, slug, auth, Action.READ_ORG)
     try:
-        member = await _member(request, org, account_id)
+        member = await runtime_of(request).directory.member(org, account_id)
         await runtime_of(request).directory.update_account(member, actor_id=auth.account.id,
                                                            disabled=disabled)
     except CatalogueError as error:
@@ -114,7 +102,7 @@ async def member_page(request: Request, auth: Authenticated, org: Org, member: A
 async def show_member(slug: str, account_id: str, request: Request) -> Response:
     auth = await signed_in(request)
     org = await load_org(request, slug, auth, Action.READ_ORG)
-    member = await _member(request, org, account_id)
+    member = await runtime_of(request).directory.member(org, account_id)
     return await member_page(request, auth, org, member)
 
 
@@ -123,7 +111,7 @@ async def set_password(slug: str, account_id: str, request: Request) -> Response
     form = await read_form(request)
     auth = await signed_in(request)
     org = await load_org(request, slug, auth, Action.READ_ORG)
-    member = await _member(request, org, account_id)
+    member = await runtime_of(request).directory.member(org, account_id)
     try:
         await runtime_of(request).directory.set_password(
             member, form.text("password"), auth.account.id,
@@ -138,7 +126,7 @@ async def end_session(slug: str, account_id: str, request: Request) -> Response:
     form = await read_form(request)
     auth = await signed_in(request)
     org = await load_org(request, slug, auth, Action.READ_ORG)
-    member = await _member(request, org, account_id)
+    member = await runtime_of(request).directory.member(org, account_id)
     if not await runtime_of(request).sessions.end(member, form.text("session", 100),
                                                   auth.account, str(request_info(request).ip)):
         return await member_page(request, auth, org, member, CatalogueError("NOT_FOUND"))
@@ -150,7 +138,7 @@ async def end_all(slug: str, account_id: str, request: Request) -> Response:
     await read_form(request)
     auth = await signed_in(request)
     org = await load_org(request, slug, auth, Action.READ_ORG)
-    member = await _member(request, org, account_id)
+    member = await runtime_of(request).directory.member(org, account_id)
     await runtime_of(request).sessions.end_others(member, None, auth.account,
                                                   str(request_info(request).ip))
     return redirect(_member_url(org, member, "member_sessions_ended"))
