@@ -189,8 +189,9 @@ def test_offline_codes_sign_in(linked: Linked) -> None:
 
 def test_restriction_from_the_app(linked: Linked) -> None:
     flow_id, factor_id, challenge = linked.challenge()
-    run_app(linked.home, "approve", challenge["challenge_id"], "--number",
-            str(challenge["number"]))
+    approved = run_app(linked.home, "approve", challenge["challenge_id"], "--number",
+                       str(challenge["number"]))
+    assert approved.returncode == 0, approved.stderr
     token = verify_push(linked.http, flow_id, factor_id).json()["token"]
     on = run_app(linked.home, "restrict", "on")
     assert on.returncode == 0 and "Sign-in restriction: on" in on.stdout

@@ -12,8 +12,13 @@ def new_id() -> str:
 
 
 def new_token() -> str:
-    """A 256-bit random bearer secret, URL-safe."""
-    return secrets.token_urlsafe(32)
+    """A 256-bit random bearer secret, URL-safe, never starting with "-": people paste these
+    ids into commands (`monban-authenticator approve ID`), where a leading "-" reads as an
+    option (one in 64 did, and the app then approved nothing)."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 def token_digest(token: str) -> str:
